@@ -1,0 +1,34 @@
+"""The application factory."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from app.config import Settings
+
+
+def create_app(config: dict[str, Any] | None = None, *, start_scheduler: bool | None = None) -> Flask:
+    """Build the app: settings from TIC_* variables, overridden by `config`; every subsystem initialised."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(Settings().to_flask())
+    if config:
+        app.config.update(config)
+    if "SQLALCHEMY_ENGINE_OPTIONS" not in (config or {}):
+        from app.config import engine_options
+
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+
+    from app import db_setup, i18n
+    from app.api import init_api
+    from app.cli import init_cli
+
+    db_setup.init_db(app)
+    i18n.init_i18n(app)
+    init_api(app)
+    init_cli(app)
+    if start_scheduler:
+        from app.scheduler import start_in_process
+
+        start_in_process(app)
+    return app

@@ -1,0 +1,146 @@
+"""Marshmallow schemas of the API's requests and answers."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class HealthSchema(Schema):
+    status = fields.String()
+    database = fields.String()
+    clock = fields.String()
+    now = fields.DateTime()
+
+
+class ProcessSchema(Schema):
+    key = fields.String()
+    version = fields.Integer()
+    name = fields.String()
+    policy = fields.String()
+    deployed_at = fields.DateTime()
+
+
+class CenterCreateSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    policy = fields.String(required=True)
+    category = fields.String(load_default=None, allow_none=True)
+    status = fields.String(load_default="proposed")
+    approved_at = fields.Date(load_default=None, allow_none=True)
+    established_at = fields.Date(load_default=None, allow_none=True)
+    organisations = fields.Dict(keys=fields.String(), values=fields.Integer(), load_default=dict)
+    profile = fields.Dict(load_default=dict)
+
+
+class CenterSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    policy = fields.String()
+    category = fields.String(allow_none=True)
+    status = fields.String()
+    approved_at = fields.Date(allow_none=True)
+    established_at = fields.Date(allow_none=True)
+    organisations = fields.Method("_organisations")
+    profile = fields.Dict()
+
+    def _organisations(self, center: object) -> dict[str, int]:
+        return {o.role: o.organisation_id for o in getattr(center, "organisations", [])}
+
+
+class CenterQuerySchema(Schema):
+    policy = fields.String()
+
+
+class InstanceCreateSchema(Schema):
+    process_key = fields.String(required=True)
+    center_id = fields.Integer(required=True)
+    data = fields.Dict(load_default=dict)
+
+
+class HumanTaskSchema(Schema):
+    id = fields.Integer()
+    instance_id = fields.Integer()
+    center_id = fields.Integer(allow_none=True)
+    element_id = fields.String()
+    name = fields.String()
+    lane = fields.String(allow_none=True)
+    role = fields.Function(lambda task: task.lane)
+    organisation_id = fields.Integer(allow_none=True)
+    form_key = fields.String(allow_none=True)
+    article = fields.String(allow_none=True)
+    due_at = fields.DateTime(allow_none=True)
+    state = fields.String()
+    created_at = fields.DateTime()
+    completed_at = fields.DateTime(allow_none=True)
+    completed_by = fields.String(allow_none=True)
+
+
+class TaskDetailSchema(HumanTaskSchema):
+    form = fields.Dict(allow_none=True)
+    data = fields.Dict()
+    instance_version = fields.Integer()
+
+
+class TaskQuerySchema(Schema):
+    center_id = fields.Integer()
+    process_key = fields.String()
+
+
+class TaskCompleteSchema(Schema):
+    data = fields.Dict(load_default=dict)
+    instance_version = fields.Integer(load_default=None, allow_none=True)
+
+
+class TimerSchema(Schema):
+    id = fields.Integer()
+    element_id = fields.String()
+    name = fields.String()
+    article = fields.String(allow_none=True)
+    due_at = fields.DateTime()
+    state = fields.String()
+
+
+class InstanceSchema(Schema):
+    id = fields.Integer()
+    process_key = fields.String()
+    definition_id = fields.Integer()
+    center_id = fields.Integer(allow_none=True)
+    status = fields.String()
+    version = fields.Integer()
+    business_key = fields.String(allow_none=True)
+    started_by = fields.String(allow_none=True)
+    started_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    completed_at = fields.DateTime(allow_none=True)
+    error = fields.String(allow_none=True)
+    data = fields.Dict(attribute="start_data", allow_none=True)
+
+
+class InstanceDetailSchema(InstanceSchema):
+    ready_tasks = fields.List(fields.Nested(HumanTaskSchema))
+    timers = fields.List(fields.Nested(TimerSchema))
+
+
+class InstanceQuerySchema(Schema):
+    center_id = fields.Integer()
+    status = fields.String()
+
+
+class EventSchema(Schema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    actor = fields.String()
+    kind = fields.String()
+    element_id = fields.String(allow_none=True)
+    element_name = fields.String(allow_none=True)
+    article = fields.String(allow_none=True)
+    payload = fields.Dict(allow_none=True)
+
+
+class ClockSchema(Schema):
+    now = fields.DateTime()
+    mode = fields.String()
+    timers_fired = fields.Integer()
+
+
+class ClockSetSchema(Schema):
+    advance = fields.String(metadata={"description": "ISO 8601 duration, e.g. P1D"})
+    now = fields.AwareDateTime(metadata={"description": "ISO datetime with offset"})

@@ -1,0 +1,112 @@
+"""The `tic` command."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from app.errors import DomainError
+from app.extensions import db
+
+
+def _create_app() -> Flask:
+    from app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+def main() -> None:
+    """技术创新中心流程平台 — run, deploy and administer the procedures."""
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", type=int, default=None, help="default: TIC_PORT or 5000")
+@click.option("--workers", type=int, default=1)
+@click.option("--threads", type=int, default=4)
+def serve(host: str, port: int | None, workers: int, threads: int) -> None:
+    """Serve the application (gunicorn) with the scheduler in-process when there is one worker."""
+    from app.server import serve as run_server
+
+    run_server(host, port or int(os.environ.get("TIC_PORT", "5000")), workers, threads)
+
+
+@main.command("scheduler")
+@with_appcontext
+def scheduler() -> None:
+    """Run the scheduler in the foreground (production form)."""
+    from app.scheduler import run_blocking
+
+    click.echo("scheduler running; Ctrl-C to stop")
+    run_blocking(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+@main.command("deploy")
+@click.argument("path", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@with_appcontext
+def deploy(path: Path | None) -> None:
+    """Deploy the BPMN files under PATH (default: processes/)."""
+    from app.services.deploy import deploy_directory
+
+    root = path or Path(current_app.config["TIC_PROCESSES_DIR"])
+    try:
+        results = deploy_directory(root)
+    except DomainError as err:
+        db.session.rollback()
+        raise click.ClickException(f"{err.message} {json.dumps(err.errors, ensure_ascii=False) if err.errors else ''}") from err
+    for item in results:
+        click.echo(f"{item.key} v{item.version} {'deployed' if item.created else 'unchanged'}")
+
+
+@main.group("user")
+def user() -> None:
+    """Manage users."""
+
+
+@user.command("create")
+@click.argument("username")
+@click.option("--role", required=True)
+@click.option("--organisation", "organisation_name", default=None, help="organisation name (created if absent)")
+@click.option("--policy", default=None)
+@click.option("--password", default=None)
+@with_appcontext
+def user_create(username: str, role: str, organisation_name: str | None, policy: str | None,
+                password: str | None) -> None:
+    """Create a user; prints its API token once."""
+    from app.services.users import create_user, organisation
+
+    try:
+        org_id = organisation(organisation_name, role, policy).id if organisation_name else None
+        _, token = create_user(username, role, organisation_id=org_id, policy=policy, password=password)
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        raise click.ClickException(f"{err.message} {err.errors or ''}") from err
+    click.echo(f"user {username} created; API token: {token}")
+
+
+@main.command("demo")
+@click.option("--json", "as_json", is_flag=True, help="print users and centers as JSON")
+@with_appcontext
+def demo(as_json: bool) -> None:
+    """Create the demo organisations, users and centers (credentials are refreshed on every run)."""
+    from app.services.demo import seed_demo
+
+    result: dict[str, Any] = seed_demo()
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, default=str))
+        return
+    for u in result["users"]:
+        click.echo(f"{u['name']:<22} {u['role']:<11} password={u['password']}  token={u['token']}")
+    for c in result["centers"]:
+        click.echo(f"center {c['id']}: {c['name']} ({c['policy']})")
+
+
+def init_cli(app: Flask) -> None:
+    """Nothing to bind: commands live on the `tic` group (Flask-Migrate adds `tic db ...`)."""

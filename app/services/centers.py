@@ -1,0 +1,67 @@
+"""Technology innovation centers: create, list, read."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from app import clock
+from app.errors import Forbidden, InvalidSubmission, NotFound
+from app.extensions import db
+from app.models import Center, CenterOrganisation, Organisation, User
+from app.services import access
+
+POLICIES = ("national", "xpcc", "nmg2020", "nmg2025", "jinzhong")
+STATUSES = (
+    "proposed", "cultivating", "approved_for_preparation", "under_construction", "established", "rectifying",
+    "revoked",
+)
+LANE_ROLES = ("authority", "sponsor", "applicant", "council", "expert", "evaluator", "supervisor")
+CREATOR_ROLES = ("admin", "authority", "supervisor")
+
+
+def create_center(
+    actor: User, *, name: str, policy: str, category: str | None = None, status: str = "proposed",
+    approved_at: date | None = None, established_at: date | None = None,
+    organisations: dict[str, int] | None = None, profile: dict[str, Any] | None = None,
+) -> Center:
+    """Register a center with its organisations by role; commits."""
+    if actor.role not in CREATOR_ROLES:
+        raise Forbidden("只有主管部门、监督人员或管理员可以登记技术创新中心")
+    errors: dict[str, list[str]] = {}
+    if policy not in POLICIES:
+        errors["policy"] = [f"政策必须是 {'、'.join(POLICIES)} 之一"]
+    if status not in STATUSES:
+        errors["status"] = [f"状态必须是 {'、'.join(STATUSES)} 之一"]
+    for role, org_id in (organisations or {}).items():
+        if role not in LANE_ROLES:
+            errors.setdefault("organisations", []).append(f"未知角色：{role}")
+        elif db.session.get(Organisation, org_id) is None:
+            errors.setdefault("organisations", []).append(f"{role} 对应的单位不存在：{org_id}")
+    if errors:
+        raise InvalidSubmission("技术创新中心信息有误", errors)
+    center = Center(
+        name=name, policy=policy, category=category, status=status, approved_at=approved_at,
+        established_at=established_at, profile=profile or {}, created_at=clock.now(),
+    )
+    center.organisations = [CenterOrganisation(role=r, organisation_id=o) for r, o in (organisations or {}).items()]
+    db.session.add(center)
+    db.session.commit()
+    return center
+
+
+def get_center(user: User, center_id: int) -> Center:
+    """A center visible to `user`."""
+    center = db.session.get(Center, center_id)
+    if center is None or not access.may_see_center(user, center):
+        raise NotFound(f"技术创新中心不存在：{center_id}")
+    return center
+
+
+def list_centers(user: User, policy: str | None = None) -> list[Center]:
+    """Centers visible to `user`."""
+    query = select(Center).order_by(Center.id)
+    if policy:
+        query = query.where(Center.policy == policy)
+    return [c for c in db.session.scalars(query) if access.may_see_center(user, c)]

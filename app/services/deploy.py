@@ -1,0 +1,110 @@
+"""Deploy BPMN files as process-definition versions keyed by content hash."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app import clock
+from app.engine.cache import parsed_process
+from app.engine.parser import BpmnDefinitionError, ParsedProcess, bundle_hash, parse_bundle, process_ids
+from app.errors import NotFound, ProcessError
+from app.extensions import db
+from app.models import ProcessDefinition
+
+POLICIES = ("national", "xpcc", "nmg2020", "nmg2025", "jinzhong", "common")
+
+
+@dataclass(frozen=True)
+class Deployed:
+    """The outcome of deploying one process."""
+
+    key: str
+    version: int
+    created: bool
+
+
+def _bundle_for(path: Path, root: Path) -> dict[str, str]:
+    """The file itself plus every shared `common/` file it may call."""
+    bundle = {str(path.relative_to(root)): path.read_text(encoding="utf-8")}
+    common = root / "common"
+    if common.is_dir() and path.parent != common:
+        for other in sorted(common.glob("*.bpmn")):
+            bundle[str(other.relative_to(root))] = other.read_text(encoding="utf-8")
+    return bundle
+
+
+def deploy_directory(root: Path) -> list[Deployed]:
+    """Deploy every `<policy>/<procedure>.bpmn` under `root`; unchanged files deploy nothing."""
+    results = []
+    for path in sorted(root.glob("*/*.bpmn")):
+        if path.parent.name == "common":
+            continue
+        results.extend(deploy_file(path, root))
+    db.session.commit()
+    return results
+
+
+def deploy_file(path: Path, root: Path) -> list[Deployed]:
+    """Deploy the executable processes of one file (validated first); the caller commits."""
+    bundle = _bundle_for(path, root)
+    rel = str(path.relative_to(root))
+    policy = path.parent.name
+    if policy not in POLICIES:
+        raise ProcessError(f"{rel}: 未知政策目录 {policy!r}")
+    deployed = []
+    for key, name, executable in process_ids(rel, bundle[rel]):
+        if not executable:
+            continue
+        if not key.startswith(f"{policy}_"):
+            raise ProcessError(f"{rel}: 流程 id {key!r} 必须以 {policy}_ 开头", {"element_id": [key]})
+        deployed.append(_deploy_bundle(key, name, policy, bundle, rel))
+    return deployed
+
+
+def _deploy_bundle(key: str, name: str, policy: str, bundle: dict[str, str], rel: str) -> Deployed:
+    digest = bundle_hash({"key": key, **bundle})
+    existing = db.session.scalar(select(ProcessDefinition).where(ProcessDefinition.content_hash == digest))
+    if existing is not None:
+        return Deployed(key, existing.version, False)
+    try:
+        parse_bundle(bundle, key)
+    except BpmnDefinitionError as err:
+        raise ProcessError(str(err), {"bpmn": [err.as_dict()]}) from err
+    latest = db.session.scalar(select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key))
+    definition = ProcessDefinition(
+        key=key, version=(latest or 0) + 1, name=name, policy=policy, content_hash=digest,
+        bundle=bundle, source_path=rel, deployed_at=clock.now(),
+    )
+    db.session.add(definition)
+    db.session.flush()
+    return Deployed(key, definition.version, True)
+
+
+def latest_definition(key: str) -> ProcessDefinition:
+    """The newest deployed version of process `key`."""
+    definition = db.session.scalar(
+        select(ProcessDefinition).where(ProcessDefinition.key == key).order_by(ProcessDefinition.version.desc())
+    )
+    if definition is None:
+        raise NotFound(f"未部署的流程：{key}")
+    return definition
+
+
+def list_latest() -> list[ProcessDefinition]:
+    """The newest version of every deployed process."""
+    newest = (
+        select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version"))
+        .group_by(ProcessDefinition.key)
+        .subquery()
+    )
+    query = select(ProcessDefinition).join(
+        newest, (ProcessDefinition.key == newest.c.key) & (ProcessDefinition.version == newest.c.version)
+    )
+    return list(db.session.scalars(query.order_by(ProcessDefinition.key)))
+
+
+def process_of(definition: ProcessDefinition) -> ParsedProcess:
+    """The parsed, cached process of a definition version."""
+    return parsed_process(definition.content_hash, definition.key, definition.bundle)

@@ -1,0 +1,81 @@
+"""Task forms: JSON Schema files under `forms/`, validated with per-field Chinese messages."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from app.errors import InvalidSubmission, NotFound
+
+
+@lru_cache(maxsize=256)
+def _load(path: Path) -> tuple[dict[str, Any], Draft202012Validator]:
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return schema, Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def form_schema(form_key: str) -> dict[str, Any]:
+    """The JSON Schema of form `form_key` (a path under forms/)."""
+    return _form(form_key)[0]
+
+
+def _form(form_key: str) -> tuple[dict[str, Any], Draft202012Validator]:
+    root = Path(current_app.config["TIC_FORMS_DIR"]).resolve()
+    path = (root / form_key).resolve()
+    if root not in path.parents or not path.is_file():
+        raise NotFound(_("表单不存在：%(key)s", key=form_key))
+    return _load(path)
+
+
+def validate_submission(form_key: str | None, data: dict[str, Any]) -> None:
+    """Raise InvalidSubmission mapping each bad field to its messages."""
+    if form_key is None:
+        return
+    schema, validator = _form(form_key)
+    errors: dict[str, list[str]] = {}
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+        field, message = _describe(error, schema)
+        errors.setdefault(field, []).append(message)
+    if errors:
+        raise InvalidSubmission(_("提交的表单有误，请按提示修改"), errors)
+
+
+def _title(schema: dict[str, Any], field: str) -> str:
+    prop = schema.get("properties", {}).get(field, {})
+    return str(prop.get("title", field))
+
+
+def _describe(error: ValidationError, schema: dict[str, Any]) -> tuple[str, str]:
+    path = ".".join(str(p) for p in error.absolute_path)
+    kind = error.validator
+    if kind == "required":
+        missing = str(error.message).split("'")[1] if "'" in error.message else path
+        field = f"{path}.{missing}" if path else missing
+        return field, _("%(title)s 为必填项", title=_title(schema, missing))
+    if kind == "additionalProperties":
+        declared = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        extras = sorted(set(error.instance if isinstance(error.instance, dict) else {}) - set(declared))
+        return path or extras[0], _("不允许的字段：%(names)s", names="、".join(extras))
+    field = path or "_form"
+    title = _title(schema, str(error.absolute_path[0])) if error.absolute_path else _("表单")
+    messages = {
+        "type": _("%(title)s 的类型不正确（应为 %(expected)s）", title=title, expected=error.validator_value),
+        "minimum": _("%(title)s 不能小于 %(limit)s", title=title, limit=error.validator_value),
+        "maximum": _("%(title)s 不能大于 %(limit)s", title=title, limit=error.validator_value),
+        "exclusiveMinimum": _("%(title)s 必须大于 %(limit)s", title=title, limit=error.validator_value),
+        "minLength": _("%(title)s 至少需要 %(limit)s 个字", title=title, limit=error.validator_value),
+        "maxLength": _("%(title)s 不能超过 %(limit)s 个字", title=title, limit=error.validator_value),
+        "enum": _("%(title)s 的取值无效", title=title),
+        "format": _("%(title)s 的格式无效（%(format)s）", title=title, format=error.validator_value),
+        "minItems": _("%(title)s 至少需要 %(limit)s 项", title=title, limit=error.validator_value),
+        "maxItems": _("%(title)s 最多 %(limit)s 项", title=title, limit=error.validator_value),
+        "pattern": _("%(title)s 的格式无效", title=title),
+    }
+    return field, messages.get(str(kind), _("%(title)s 无效：%(detail)s", title=title, detail=error.message))

@@ -1,0 +1,108 @@
+"""Start process instances and read their state and audit trail."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from app import clock
+from app.engine.parser import BpmnDefinitionError
+from app.engine.runtime import EngineError, Workflow
+from app.errors import Forbidden, NotFound, ProcessError
+from app.extensions import db
+from app.models import Center, Event, HumanTask, ProcessInstance, Timer, User
+from app.services import access, start_data
+from app.services.definitions import process_for_definition
+from app.services.deploy import latest_definition
+from app.services.steps import add_event, record_step
+
+
+@dataclass
+class InstanceView:
+    """An instance with its ready tasks and waiting timers (from the read models)."""
+
+    instance: ProcessInstance
+    ready_tasks: list[HumanTask]
+    timers: list[Timer]
+
+
+def start_instance(actor: User | None, process_key: str, center_id: int, data: dict[str, Any]) -> ProcessInstance:
+    """Start the newest version of `process_key` for a center and run it until it blocks; commits."""
+    center = db.session.get(Center, center_id)
+    if center is None or (actor is not None and not access.may_see_center(actor, center)):
+        raise NotFound(f"技术创新中心不存在：{center_id}")
+    if actor is not None and not access.may_start(actor, center):
+        raise Forbidden("您的角色无权发起该流程")
+    definition = latest_definition(process_key)
+    if definition.policy not in (center.policy, "common"):
+        raise ProcessError(
+            f"流程 {process_key} 属于政策 {definition.policy}，与中心的政策 {center.policy} 不符",
+            {"process_key": [f"应选择 {center.policy}_ 开头的流程"]},
+        )
+    now = clock.now()
+    initial = start_data.prepare(process_key, center, data, now)
+    try:
+        workflow, outcome = Workflow.start(process_for_definition(definition.id), initial, now)
+    except (EngineError, BpmnDefinitionError) as err:
+        raise ProcessError(f"流程启动失败：{err}") from err
+    actor_name = actor.username if actor else "system"
+    instance = ProcessInstance(
+        definition_id=definition.id, process_key=process_key, center_id=center.id, status="running",
+        state="", business_key=_business_key(process_key, initial), start_data=initial, started_by=actor_name,
+        started_at=now, updated_at=now,
+    )
+    db.session.add(instance)
+    db.session.flush()
+    add_event(instance, now, actor_name, "instance_started", payload={
+        "process_key": process_key, "version": definition.version, "data": initial,
+    })
+    record_step(instance, workflow, outcome, actor_name, now)
+    db.session.commit()
+    return instance
+
+
+def _business_key(process_key: str, data: dict[str, Any]) -> str | None:
+    year = data.get("report_year")
+    return f"{process_key}:{data['center_id']}:{year}" if year else None
+
+
+def _visible_instance(user: User, instance_id: int) -> ProcessInstance:
+    instance = db.session.get(ProcessInstance, instance_id)
+    center = db.session.get(Center, instance.center_id) if instance and instance.center_id else None
+    if instance is None or not access.may_see_instance(user, instance, center):
+        raise NotFound(f"流程实例不存在：{instance_id}")
+    return instance
+
+
+def instance_view(user: User, instance_id: int) -> InstanceView:
+    """Status, ready tasks and waiting timers of an instance visible to `user`."""
+    instance = _visible_instance(user, instance_id)
+    tasks = db.session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == "ready")
+        .order_by(HumanTask.id)
+    )
+    timers = db.session.scalars(
+        select(Timer).where(Timer.instance_id == instance.id, Timer.state == "waiting").order_by(Timer.due_at)
+    )
+    return InstanceView(instance, list(tasks), list(timers))
+
+
+def instance_events(user: User, instance_id: int) -> list[Event]:
+    """The audit trail of an instance, oldest first."""
+    instance = _visible_instance(user, instance_id)
+    return list(
+        db.session.scalars(select(Event).where(Event.instance_id == instance.id).order_by(Event.id))
+    )
+
+
+def list_instances(user: User, center_id: int | None = None, status: str | None = None) -> list[ProcessInstance]:
+    """Instances visible to `user`, newest first."""
+    query = select(ProcessInstance).order_by(ProcessInstance.id.desc()).limit(500)
+    if center_id is not None:
+        query = query.where(ProcessInstance.center_id == center_id)
+    if status is not None:
+        query = query.where(ProcessInstance.status == status)
+    rows = list(db.session.scalars(query))
+    centers = {c.id: c for c in db.session.scalars(select(Center).where(Center.id.in_({r.center_id for r in rows})))}
+    return [r for r in rows if access.may_see_instance(user, r, centers.get(r.center_id or -1))]

@@ -1,0 +1,73 @@
+"""In-app notifications: effects emitted by handlers become rows committed with their step."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Center, Event, Notification, ProcessInstance, User
+
+TEMPLATES: dict[str, tuple[str, str]] = {
+    "annual_report_reminder": (
+        "年度报告即将到期：{center}",
+        "{center} 的 {year} 年度报告须于 {due} 前报送，请尽快填报。",
+    ),
+    "annual_report_overdue": (
+        "年度报告逾期未报：{center}",
+        "{center} 的 {year} 年度报告已超过报送期限（{due}），请督办。",
+    ),
+}
+
+
+def _render(template: str, context: dict[str, Any]) -> tuple[str, str]:
+    title, body = TEMPLATES.get(template, ("流程通知：{center}", "流程 {template} 需要您关注。"))
+    values = {"template": template, **context}
+    return title.format_map(_Default(values)), body.format_map(_Default(values))
+
+
+class _Default(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+def deliver_effects(
+    instance: ProcessInstance, center: Center | None, effects: list[dict[str, Any]], now: datetime
+) -> None:
+    """Turn `notification` effects into notifications for the users of the role's organisation."""
+    for effect in effects:
+        if effect.get("kind") != "notification":
+            continue
+        role = str(effect["role"])
+        organisation_id = center.organisation_for(role) if center else None
+        recipients = list(
+            db.session.scalars(
+                select(User).where(User.role == role, User.organisation_id == organisation_id, User.active)
+            )
+        ) if organisation_id else []
+        context = {
+            "center": center.name if center else "—",
+            "year": effect.get("report_year") or _data_value(instance, "report_year"),
+            "due": effect.get("due") or _data_value(instance, "due_at"),
+        }
+        title, body = _render(str(effect["template"]), context)
+        for user in recipients:
+            db.session.add(
+                Notification(
+                    user_id=user.id, instance_id=instance.id, template=str(effect["template"]),
+                    title=title, body=body, created_at=now,
+                )
+            )
+        db.session.add(
+            Event(
+                instance_id=instance.id, center_id=instance.center_id, at=now, actor="system", kind="notification",
+                element_id=effect.get("element_id"), payload={
+                    "role": role, "template": effect["template"], "recipients": [u.username for u in recipients],
+                },
+            )
+        )
+
+
+def _data_value(instance: ProcessInstance, key: str) -> Any:
+    return (instance.start_data or {}).get(key)

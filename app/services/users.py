@@ -1,0 +1,56 @@
+"""Users, organisations and API-token authentication."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from app.errors import InvalidSubmission, Unauthenticated
+from app.extensions import db
+from app.models import Organisation, User
+from app.models.people import ROLES
+
+
+def token_digest(token: str) -> str:
+    """What is stored of an API token: its SHA-256 (tokens are random, so no salt is needed)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def authenticate_token(token: str) -> User:
+    """The active user owning API token `token`."""
+    user = db.session.scalar(select(User).where(User.token_hash == token_digest(token)))
+    if user is None or not user.active:
+        raise Unauthenticated("令牌无效或已停用")
+    return user
+
+
+def organisation(name: str, kind: str, policy: str | None = None) -> Organisation:
+    """Find or create an organisation by name; the caller commits."""
+    found = db.session.scalar(select(Organisation).where(Organisation.name == name))
+    if found is None:
+        found = Organisation(name=name, kind=kind, policy=policy)
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def create_user(
+    username: str, role: str, *, display_name: str | None = None, organisation_id: int | None = None,
+    policy: str | None = None, password: str | None = None, token: str | None = None,
+) -> tuple[User, str]:
+    """Create a user with a password hash and a fresh API token; returns (user, token). Caller commits."""
+    if role not in ROLES:
+        raise InvalidSubmission("角色无效", {"role": [f"角色必须是 {'、'.join(ROLES)} 之一"]})
+    if db.session.scalar(select(User).where(User.username == username)) is not None:
+        raise InvalidSubmission("用户名已存在", {"username": [f"用户名 {username} 已被使用"]})
+    token = token or secrets.token_urlsafe(24)
+    user = User(
+        username=username, display_name=display_name or username, role=role, organisation_id=organisation_id,
+        policy=policy, password_hash=generate_password_hash(password) if password else None,
+        token_hash=token_digest(token),
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user, token

@@ -1,0 +1,156 @@
+"""nmg2025 annual report (第二十九条) driven through the API with the simulated clock."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import Actor
+
+GOOD_REPORT = {
+    "summary": "本年度围绕现代煤化工关键技术开展攻关，完成中试两项，新增授权发明专利十二件。",
+    "achievements": "突破煤制烯烃催化剂寿命瓶颈，成果在两家企业转化应用。",
+    "problems": "高端人才引进难，部分大型仪器依赖进口。",
+    "next_year_plan": "完成万吨级示范线建设，新增专职研究人员十名。",
+    "fulltime_researchers": 42,
+    "annual_operating_funds": 800,
+}
+
+
+def set_clock(actor: Actor, iso: str) -> dict[str, Any]:
+    response = actor.post("/api/v1/clock", json={"now": iso})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def start_report(people: dict[str, Any], year: int = 2026) -> dict[str, Any]:
+    response = people["supervisor"].post(
+        "/api/v1/instances",
+        json={"process_key": "nmg2025_annual_report", "center_id": people["centers"]["a"], "data": {"report_year": year}},
+    )
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def only_task(actor: Actor, element_id: str) -> dict[str, Any]:
+    tasks = [t for t in actor.get("/api/v1/tasks").get_json() if t["element_id"] == element_id]
+    assert len(tasks) == 1, tasks
+    return tasks[0]
+
+
+def complete(actor: Actor, element_id: str, data: dict[str, Any], status: int = 200) -> Any:
+    task = only_task(actor, element_id)
+    response = actor.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
+    assert response.status_code == status, response.get_json()
+    return response.get_json()
+
+
+def instance(actor: Actor, instance_id: int) -> dict[str, Any]:
+    return actor.get(f"/api/v1/instances/{instance_id}").get_json()
+
+
+@pytest.fixture
+def started(people: dict[str, Any]) -> dict[str, Any]:
+    set_clock(people["supervisor"], "2026-12-01T09:00:00+08:00")
+    return start_report(people)
+
+
+def test_start_computes_deadline_and_arms_timers(people: dict[str, Any], started: dict[str, Any]) -> None:
+    assert started["status"] == "running"
+    assert started["data"]["due_at"] == "2027-01-31T23:59:59+08:00"
+    [task] = started["ready_tasks"]
+    assert (task["element_id"], task["lane"], task["article"]) == ("submit_report", "applicant", "第二十九条")
+    assert task["due_at"].startswith("2027-01-31T15:59:59")
+    timers = {t["element_id"]: t["due_at"] for t in started["timers"]}
+    assert timers["timer_overdue"].startswith("2027-01-31T15:59:59")
+    assert "timer_reminder" in timers
+
+
+def test_approved_by_both_reviewers(people: dict[str, Any], started: dict[str, Any]) -> None:
+    complete(people["applicant"], "submit_report", GOOD_REPORT)
+    complete(people["sponsor"], "sponsor_review", {"decision": "approve", "comment": "同意"})
+    complete(people["authority"], "authority_review", {"decision": "approve"})
+    final = instance(people["supervisor"], started["id"])
+    assert final["status"] == "completed"
+    events = people["supervisor"].get(f"/api/v1/instances/{started['id']}/events").get_json()
+    done = [e for e in events if e["kind"] == "instance_completed"]
+    assert done[0]["payload"]["result"]["report_status"] == "accepted"
+    submitted = [e for e in events if e["element_id"] == "submit_report"]
+    assert submitted[0]["actor"] == people["applicant"].username
+    assert all(e["article"] for e in events if e["kind"] == "element_completed")
+
+
+@pytest.mark.parametrize("reviewer,element", [("sponsor", "sponsor_review"), ("authority", "authority_review")])
+def test_return_and_resubmit(people: dict[str, Any], started: dict[str, Any], reviewer: str, element: str) -> None:
+    complete(people["applicant"], "submit_report", GOOD_REPORT)
+    if element == "authority_review":
+        complete(people["sponsor"], "sponsor_review", {"decision": "approve"})
+    complete(people[reviewer], element, {"decision": "return", "comment": "请补充建设运行数据"})
+    complete(people["applicant"], "revise_report", GOOD_REPORT)
+    complete(people["sponsor"], "sponsor_review", {"decision": "approve"})
+    complete(people["authority"], "authority_review", {"decision": "approve"})
+    assert instance(people["supervisor"], started["id"])["status"] == "completed"
+
+
+def test_rejected(people: dict[str, Any], started: dict[str, Any]) -> None:
+    complete(people["applicant"], "submit_report", GOOD_REPORT)
+    complete(people["sponsor"], "sponsor_review", {"decision": "reject", "comment": "数据严重失实"})
+    events = people["supervisor"].get(f"/api/v1/instances/{started['id']}/events").get_json()
+    assert events[-1]["kind"] == "instance_completed"
+    assert events[-1]["payload"]["result"]["report_status"] == "rejected"
+
+
+def test_reminder_then_escalation_never_early(people: dict[str, Any], started: dict[str, Any]) -> None:
+    supervisor, applicant = people["supervisor"], people["applicant"]
+    set_clock(supervisor, "2027-01-01T23:59:59+08:00")  # exactly the reminder time: not yet
+    assert applicant.get("/api/v1/notifications").status_code in (200, 404)
+    assert {t["element_id"] for t in instance(supervisor, started["id"])["timers"]} == {"timer_reminder", "timer_overdue"}
+    moved = set_clock(supervisor, "2027-01-02T00:00:00+08:00")
+    assert moved["timers_fired"] == 1
+    assert {t["element_id"] for t in instance(supervisor, started["id"])["timers"]} == {"timer_overdue"}
+    set_clock(supervisor, "2027-01-31T23:59:59+08:00")  # the deadline itself is still on time
+    assert not [t for t in supervisor.get("/api/v1/tasks").get_json() if t["element_id"] == "escalate_overdue"]
+    moved = set_clock(supervisor, "2027-02-01T00:00:00+08:00")
+    assert moved["timers_fired"] == 1
+    escalation = only_task(supervisor, "escalate_overdue")
+    assert escalation["lane"] == "supervisor"
+    still_open = instance(supervisor, started["id"])
+    assert "submit_report" in {t["element_id"] for t in still_open["ready_tasks"]}
+    events = supervisor.get(f"/api/v1/instances/{started['id']}/events").get_json()
+    fired = [e for e in events if e["kind"] == "timer_fired"]
+    assert [e["element_id"] for e in fired] == ["timer_reminder", "timer_overdue"]
+    notes = [e for e in events if e["kind"] == "notification"]
+    assert [n["payload"]["template"] for n in notes] == ["annual_report_reminder", "annual_report_overdue"]
+    assert notes[0]["payload"]["recipients"] == [applicant.username]
+
+
+def test_invalid_report_gets_field_errors_in_chinese(people: dict[str, Any], started: dict[str, Any]) -> None:
+    bad = {**GOOD_REPORT, "fulltime_researchers": -3}
+    del bad["summary"]
+    body = complete(people["applicant"], "submit_report", bad, status=422)
+    assert body["code"] == 422
+    assert "summary" in body["errors"] and "fulltime_researchers" in body["errors"]
+    assert any("必填" in m for m in body["errors"]["summary"])
+    english = people["applicant"].post(
+        f"/api/v1/tasks/{only_task(people['applicant'], 'submit_report')['id']}/complete",
+        json={"data": bad}, headers={"Accept-Language": "en"},
+    ).get_json()
+    assert english["message"].isascii()
+    assert only_task(people["applicant"], "submit_report")["state"] == "ready"  # nothing was lost
+
+
+def test_other_centers_users_cannot_see_or_complete(people: dict[str, Any], started: dict[str, Any]) -> None:
+    task = only_task(people["applicant"], "submit_report")
+    assert people["applicant_b"].get("/api/v1/tasks").get_json() == []
+    response = people["applicant_b"].post(f"/api/v1/tasks/{task['id']}/complete", json={"data": GOOD_REPORT})
+    assert response.status_code == 403
+    assert people["applicant_b"].get(f"/api/v1/instances/{started['id']}").status_code == 404
+    assert people["sponsor"].post(f"/api/v1/tasks/{task['id']}/complete", json={"data": GOOD_REPORT}).status_code == 403
+
+
+def test_completed_task_conflicts(people: dict[str, Any], started: dict[str, Any]) -> None:
+    task = only_task(people["applicant"], "submit_report")
+    complete(people["applicant"], "submit_report", GOOD_REPORT)
+    again = people["applicant"].post(f"/api/v1/tasks/{task['id']}/complete", json={"data": GOOD_REPORT})
+    assert again.status_code == 409
+    assert again.get_json()["code"] == 409

@@ -1,0 +1,44 @@
+"""Test data helpers shared by the suites (fast: no password hashing)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from app import clock
+from app.extensions import db
+from app.models import Center, CenterOrganisation
+from app.services.centers import LANE_ROLES
+from app.services.users import create_user, organisation
+
+ROLES = ("authority", "sponsor", "applicant", "council", "expert", "evaluator", "supervisor")
+
+
+def seed_people(policy: str = "nmg2025") -> dict[str, Any]:
+    """Centers A and B under `policy`; users `<role>` (center A's orgs), `<role>_b` (center B's) and admin."""
+    authority = organisation(f"{policy} 科技厅", "authority", policy)
+    users: dict[str, tuple[str, str, str]] = {}
+    centers: dict[str, int] = {}
+    for suffix in ("", "_b"):
+        orgs = {"authority": authority, "supervisor": authority}
+        for role in LANE_ROLES:
+            if role not in orgs:
+                orgs[role] = organisation(f"{policy} {role}{suffix or '_a'}", role, policy)
+        center = Center(
+            name=f"测试中心{suffix or '_a'}", policy=policy, category="field", status="established",
+            approved_at=date(2025, 9, 10), established_at=date(2025, 9, 10), profile={}, created_at=clock.now(),
+        )
+        center.organisations = [CenterOrganisation(role=r, organisation_id=o.id) for r, o in orgs.items()]
+        db.session.add(center)
+        db.session.flush()
+        centers["a" if not suffix else "b"] = center.id
+        for role in ROLES:
+            key = f"{role}{suffix}"
+            if suffix and role in ("authority", "supervisor"):
+                continue
+            username = f"{policy}_{key}"
+            _, token = create_user(username, role, organisation_id=orgs[role].id, policy=policy)
+            users[key] = (username, role, token)
+    _, token = create_user(f"{policy}_admin", "admin", organisation_id=authority.id)
+    users["admin"] = (f"{policy}_admin", "admin", token)
+    db.session.commit()
+    return {"users": users, "centers": centers}
