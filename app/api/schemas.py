@@ -144,3 +144,17 @@ class ClockSchema(Schema):
 class ClockSetSchema(Schema):
     advance = fields.String(metadata={"description": "ISO 8601 duration, e.g. P1D"})
     now = fields.AwareDateTime(metadata={"description": "ISO datetime with offset"})
+
+
+class NotificationSchema(Schema):
+    id = fields.Integer()
+    instance_id = fields.Integer(allow_none=True)
+    template = fields.String()
+    title = fields.String()
+    body = fields.String()
+    created_at = fields.DateTime()
+    read_at = fields.DateTime(allow_none=True)
+
+
+class NotificationQuerySchema(Schema):
+    unread = fields.Boolean(load_default=False)

@@ -9,7 +9,6 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from app.extensions import db
 from app.services.timers import fire_due_timers
 
 log = logging.getLogger(__name__)
@@ -18,13 +17,10 @@ _lock = threading.Lock()
 
 
 def _fire_job(app: Flask) -> None:
-    with app.app_context():
-        try:
-            fired = fire_due_timers()
-            if fired:
-                log.info("fired %d timers", fired)
-        finally:
-            db.session.remove()
+    with app.app_context():  # its teardown removes the job's database session
+        fired = fire_due_timers()
+        if fired:
+            log.info("fired %d timers", fired)
 
 
 def configure(scheduler: BaseScheduler, app: Flask) -> BaseScheduler:

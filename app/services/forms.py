@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -49,6 +50,8 @@ def validate_submission(form_key: str | None, data: dict[str, Any]) -> None:
 
 def _title(schema: dict[str, Any], field: str) -> str:
     prop = schema.get("properties", {}).get(field, {})
+    if str(get_locale() or "").startswith("en"):
+        return str(prop.get("x-title-en", field))
     return str(prop.get("title", field))
 
 

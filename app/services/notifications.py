@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.errors import NotFound
 from app.extensions import db
 from app.models import Center, Event, Notification, ProcessInstance, User
 
@@ -71,3 +72,22 @@ def deliver_effects(
 
 def _data_value(instance: ProcessInstance, key: str) -> Any:
     return (instance.start_data or {}).get(key)
+
+
+def notifications_for(user: User, unread_only: bool = False) -> list[Notification]:
+    """The user's notifications, newest first."""
+    query = select(Notification).where(Notification.user_id == user.id)
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    return list(db.session.scalars(query.order_by(Notification.id.desc()).limit(200)))
+
+
+def mark_read(user: User, notification_id: int, now: datetime) -> Notification:
+    """Mark one of the user's notifications read; commits."""
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.user_id != user.id:
+        raise NotFound(f"通知不存在：{notification_id}")
+    if note.read_at is None:
+        note.read_at = now
+    db.session.commit()
+    return note

@@ -103,7 +103,7 @@ def test_rejected(people: dict[str, Any], started: dict[str, Any]) -> None:
 def test_reminder_then_escalation_never_early(people: dict[str, Any], started: dict[str, Any]) -> None:
     supervisor, applicant = people["supervisor"], people["applicant"]
     set_clock(supervisor, "2027-01-01T23:59:59+08:00")  # exactly the reminder time: not yet
-    assert applicant.get("/api/v1/notifications").status_code in (200, 404)
+    assert applicant.get("/api/v1/notifications").get_json() == []
     assert {t["element_id"] for t in instance(supervisor, started["id"])["timers"]} == {"timer_reminder", "timer_overdue"}
     moved = set_clock(supervisor, "2027-01-02T00:00:00+08:00")
     assert moved["timers_fired"] == 1
@@ -122,6 +122,11 @@ def test_reminder_then_escalation_never_early(people: dict[str, Any], started: d
     notes = [e for e in events if e["kind"] == "notification"]
     assert [n["payload"]["template"] for n in notes] == ["annual_report_reminder", "annual_report_overdue"]
     assert notes[0]["payload"]["recipients"] == [applicant.username]
+    [reminder] = applicant.get("/api/v1/notifications?unread=true").get_json()
+    assert "2027-01-31" in reminder["body"] and reminder["read_at"] is None
+    assert applicant.post(f"/api/v1/notifications/{reminder['id']}/read").get_json()["read_at"]
+    assert applicant.get("/api/v1/notifications?unread=true").get_json() == []
+    assert people["applicant_b"].post(f"/api/v1/notifications/{reminder['id']}/read").status_code == 404
 
 
 def test_invalid_report_gets_field_errors_in_chinese(people: dict[str, Any], started: dict[str, Any]) -> None:
@@ -136,6 +141,7 @@ def test_invalid_report_gets_field_errors_in_chinese(people: dict[str, Any], sta
         json={"data": bad}, headers={"Accept-Language": "en"},
     ).get_json()
     assert english["message"].isascii()
+    assert english["errors"]["summary"] == ["summary is required"]
     assert only_task(people["applicant"], "submit_report")["state"] == "ready"  # nothing was lost
 
 
