@@ -8,6 +8,6 @@ from sqlalchemy import inspect
 
 
 def with_extra(row: Any, **extra: Any) -> SimpleNamespace:
-    """The row's column attributes plus `extra`, as one object a schema can dump."""
+    """The row's column attributes overlaid with `extra`, as one object a schema can dump."""
     columns = {attr.key: getattr(row, attr.key) for attr in inspect(row).mapper.column_attrs}
-    return SimpleNamespace(**columns, **extra)
+    return SimpleNamespace(**{**columns, **extra})

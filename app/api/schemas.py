@@ -117,6 +117,7 @@ class InstanceSchema(Schema):
 class InstanceDetailSchema(InstanceSchema):
     ready_tasks = fields.List(fields.Nested(HumanTaskSchema))
     timers = fields.List(fields.Nested(TimerSchema))
+    waiting_timers = fields.List(fields.Nested(TimerSchema), attribute="timers", dump_only=True)
 
 
 class InstanceQuerySchema(Schema):
