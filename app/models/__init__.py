@@ -1,11 +1,14 @@
 """Typed SQLAlchemy models: the persistent state and the read models."""
 from app.models.audit import Event, Notification
+from app.models.calendar import CalendarDay, CalendarYear
 from app.models.centers import Center, CenterOrganisation
 from app.models.clock import ClockState
 from app.models.people import Organisation, User
 from app.models.processes import HumanTask, ProcessDefinition, ProcessInstance, Timer
 
 __all__ = [
+    "CalendarDay",
+    "CalendarYear",
     "Center",
     "CenterOrganisation",
     "ClockState",

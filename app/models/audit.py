@@ -39,3 +39,10 @@ class Notification(db.Model):  # type: ignore[name-defined,misc]
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # transactional outbox for email: committed with the step, delivered and retried by the scheduler
+    email_to: Mapped[str | None] = mapped_column(String(200))
+    email_status: Mapped[str] = mapped_column(String(20), default="none")  # none | pending | sent | failed
+    email_attempts: Mapped[int] = mapped_column(default=0)
+    email_next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    email_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    email_last_error: Mapped[str | None] = mapped_column(Text)

@@ -28,6 +28,7 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     policy: Mapped[str | None] = mapped_column(String(20))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))

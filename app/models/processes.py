@@ -31,6 +31,7 @@ class ProcessInstance(db.Model):  # type: ignore[name-defined,misc]
     """A running or finished procedure of one center; `version` guards concurrent writers."""
 
     __tablename__ = "process_instance"
+    __table_args__ = (Index("uq_process_instance_business_key", "business_key", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
     process_key: Mapped[str] = mapped_column(String(80), index=True)
@@ -38,7 +39,7 @@ class ProcessInstance(db.Model):  # type: ignore[name-defined,misc]
     status: Mapped[str] = mapped_column(String(20), index=True)
     state: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1)
-    business_key: Mapped[str | None] = mapped_column(String(120), index=True)
+    business_key: Mapped[str | None] = mapped_column(String(120))
     start_data: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
     started_by: Mapped[str | None] = mapped_column(String(80))
     started_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -87,3 +88,5 @@ class Timer(db.Model):  # type: ignore[name-defined,misc]
     state: Mapped[str] = mapped_column(String(20), default="waiting")  # waiting | fired | cancelled
     fired_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     lag_ms: Mapped[float | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    claim_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
