@@ -110,3 +110,39 @@ def demo(as_json: bool) -> None:
 
 def init_cli(app: Flask) -> None:
     """Nothing to bind: commands live on the `tic` group (Flask-Migrate adds `tic db ...`)."""
+
+
+@main.group("calendar")
+def calendar_group() -> None:
+    """Manage the working-day calendar (State Council holiday schedules)."""
+
+
+@calendar_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--note", default=None, help="a note stored with the year")
+@with_appcontext
+def calendar_import(file: Path, note: str | None) -> None:
+    """Replace one year's schedule with a `date,is_working,name` CSV file."""
+    from app.services.calendar_admin import import_csv
+
+    try:
+        result = import_csv(None, file.read_text(encoding="utf-8"), note=note)
+    except DomainError as err:
+        db.session.rollback()
+        raise click.ClickException(f"{err.message} {json.dumps(err.errors, ensure_ascii=False) if err.errors else ''}") from err
+    click.echo(f"{result['year']} 年日历已导入：{len(result['days'])} 个特殊日期")
+
+
+@calendar_group.command("seed")
+@click.argument("year", type=int)
+@with_appcontext
+def calendar_seed(year: int) -> None:
+    """Copy chinese_calendar's holidays and adjusted working days of YEAR into the editable table."""
+    from app.services.calendar_admin import seed_from_library
+
+    try:
+        result = seed_from_library(year)
+    except DomainError as err:
+        db.session.rollback()
+        raise click.ClickException(f"{err.message} {json.dumps(err.errors, ensure_ascii=False) if err.errors else ''}") from err
+    click.echo(f"{year} 年日历已自日历库写入：{len(result['days'])} 个特殊日期")

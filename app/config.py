@@ -28,6 +28,11 @@ class Settings:
     processes_dir: Path = field(default_factory=lambda: Path(_env("TIC_PROCESSES_DIR", str(ROOT / "processes"))))
     forms_dir: Path = field(default_factory=lambda: Path(_env("TIC_FORMS_DIR", str(ROOT / "forms"))))
     timezone: str = "Asia/Shanghai"
+    email: bool = field(default_factory=lambda: _env("TIC_EMAIL", "1") == "1")  # email copies of notifications
+    smtp_host: str = field(default_factory=lambda: _env("TIC_SMTP_HOST", "127.0.0.1"))
+    smtp_port: int = field(default_factory=lambda: int(_env("TIC_SMTP_PORT", "25")))
+    smtp_from: str = field(default_factory=lambda: _env("TIC_SMTP_FROM", "tic@localhost"))
+    smtp_timeout_s: float = field(default_factory=lambda: float(_env("TIC_SMTP_TIMEOUT", "5")))
 
     def to_flask(self) -> dict[str, Any]:
         """The Flask config mapping for these settings."""
@@ -42,6 +47,11 @@ class Settings:
             "TIC_PROCESSES_DIR": self.processes_dir,
             "TIC_FORMS_DIR": self.forms_dir,
             "TIC_TIMEZONE": self.timezone,
+            "TIC_EMAIL": self.email,
+            "TIC_SMTP_HOST": self.smtp_host,
+            "TIC_SMTP_PORT": self.smtp_port,
+            "TIC_SMTP_FROM": self.smtp_from,
+            "TIC_SMTP_TIMEOUT": self.smtp_timeout_s,
             "API_TITLE": "技术创新中心流程平台 API",
             "API_VERSION": "v1",
             "OPENAPI_VERSION": "3.0.3",

@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.extensions import db
+from app.services.definitions import forget_definitions
 from tests.support import seed_people
 
 PG_URL = os.environ.get("TIC_TEST_POSTGRES_URL")
@@ -88,6 +89,7 @@ def make_app(database_url: str, **config: Any) -> Flask:
 
 @pytest.fixture
 def app(database_url: str) -> Iterator[Flask]:
+    forget_definitions()  # ids repeat across test databases
     app = make_app(database_url)
     yield app
     with app.app_context():

@@ -25,7 +25,7 @@ def seed_people(policy: str = "nmg2025") -> dict[str, Any]:
                 orgs[role] = organisation(f"{policy} {role}{suffix or '_a'}", role, policy)
         center = Center(
             name=f"测试中心{suffix or '_a'}", policy=policy, category="field", status="established",
-            approved_at=date(2025, 9, 10), established_at=date(2025, 9, 10), profile={}, created_at=clock.now(),
+            approved_at=date(2026, 6, 1), established_at=date(2026, 6, 1), profile={}, created_at=clock.now(),
         )
         center.organisations = [CenterOrganisation(role=r, organisation_id=o.id) for r, o in orgs.items()]
         db.session.add(center)

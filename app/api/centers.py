@@ -1,19 +1,39 @@
 """Technology innovation centers."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 
 from app.api.auth import authenticate, current_user
 from app.api.schemas import CenterCreateSchema, CenterQuerySchema, CenterSchema
+from app.clock import CHINA
 from app.models import Center
-from app.services import centers
+from app.services import centers, deadlines
 
 PREFIX = "/centers"
 bp = Blueprint("centers", __name__, description="技术创新中心")
 bp.before_request(authenticate)
+
+
+class ChinaDateTime(fields.DateTime):
+    """An ISO datetime rendered in China Standard Time, keeping the +08:00 offset."""
+
+    def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return super()._serialize(value.astimezone(CHINA) if value is not None else None, attr, obj, **kwargs)
+
+
+class DeadlineSchema(Schema):
+    kind = fields.String(metadata={"description": "preparation_end | construction_end | annual_report | "
+                                                  "evaluation | rectification_end | public_notice_end"})
+    period = fields.String()
+    due = ChinaDateTime(metadata={"description": "end of the due day, +08:00"})
+    article = fields.String()
+    configured = fields.Boolean(metadata={"description": "true when the date is configured, not set by the text"})
+    note = fields.String(allow_none=True)
 
 
 @bp.route("")
@@ -40,3 +60,12 @@ class CenterById(MethodView):
     def get(self, center_id: int) -> Center:
         """One center."""
         return centers.get_center(current_user(), center_id)
+
+
+@bp.route("/<int:center_id>/deadlines")
+class CenterDeadlines(MethodView):
+    @bp.doc(security=[{"bearerAuth": []}])
+    @bp.response(200, DeadlineSchema(many=True))
+    def get(self, center_id: int) -> list[deadlines.Deadline]:
+        """The center's statutory deadlines (end of day, China time) with their articles."""
+        return deadlines.visible_center_deadlines(current_user(), center_id)

@@ -140,6 +140,7 @@ class ClockSchema(Schema):
     now = fields.DateTime()
     mode = fields.String()
     timers_fired = fields.Integer()
+    instances_started = fields.Integer()
 
 
 class ClockSetSchema(Schema):

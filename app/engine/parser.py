@@ -130,6 +130,12 @@ def _check_expressions(spec: BpmnProcessSpec, key: str) -> None:
             expression = getattr(cond[0], "args", [None])[0] if cond[0] is not None else None
             if isinstance(expression, str):
                 sources.append((expression, "eval"))
+        for param in (getattr(task_spec, "operation_params", None) or {}).values():
+            if isinstance(param.get("value"), str):
+                sources.append((param["value"], "eval"))
+        due = (getattr(task_spec, "extensions", {}) or {}).get("properties", {}).get("due")
+        if isinstance(due, str):
+            sources.append((due, "eval"))
         event_definition = getattr(task_spec, "event_definition", None)
         expression = getattr(event_definition, "expression", None)
         if isinstance(expression, str):

@@ -156,7 +156,8 @@ class Workflow:
     @staticmethod
     def _engine_error(err: SpiffWorkflowException) -> EngineError:
         task = getattr(err, "task", None)
-        element_id = getattr(getattr(task, "task_spec", None), "bpmn_id", None) or "?"
+        spec = getattr(task, "task_spec", None) or getattr(err, "task_spec", None)
+        element_id = getattr(spec, "bpmn_id", None) or "?"
         cause = err.__cause__ or getattr(err, "exception", None)
         reason = str(err) if cause is None or str(cause) in str(err) else f"{err} ({type(cause).__name__}: {cause})"
         return EngineError(element_id, reason)
@@ -178,6 +179,10 @@ class Workflow:
         for task in self._wf.get_tasks(state=TaskState.READY, manual=True):
             props = _properties(task)
             due = props.get("due")
+            try:
+                due_at = _parse_instant(SCRIPT_ENGINE.evaluate(task, due)) if due else None
+            except (SpiffWorkflowException, ValueError, TypeError) as err:
+                raise EngineError(task.task_spec.bpmn_id, f"截止时间表达式 due={due!r} 无效：{err}") from err
             result.append(
                 ReadyTask(
                     task_id=str(task.id),
@@ -186,7 +191,7 @@ class Workflow:
                     lane=task.task_spec.lane,
                     form_key=props.get("formKey"),
                     article=props.get("article"),
-                    due_at=_parse_instant(SCRIPT_ENGINE.evaluate(task, due)) if due else None,
+                    due_at=due_at,
                     instructions=getattr(task.task_spec, "extensions", {}).get("instructionsForEndUser"),
                 )
             )

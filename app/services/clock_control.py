@@ -8,7 +8,7 @@ from app import clock
 from app.errors import Forbidden, InvalidSubmission
 from app.extensions import db
 from app.models import User
-from app.services.timers import fire_due_timers
+from app.services.tick import run_tick
 
 CLOCK_ROLES = ("admin", "supervisor")
 
@@ -31,6 +31,6 @@ def move(user: User, *, advance: str | None = None, to: datetime | None = None) 
     target = to if to is not None else clock.now() + clock.parse_duration(str(advance))
     clock.set_simulated(target)
     db.session.commit()
-    fired = fire_due_timers()
-    result = {"now": clock.now(), "mode": "simulated", "timers_fired": fired}
-    return result
+    report = run_tick()  # the scheduler's own code path: recurring starts, due timers, email
+    return {"now": clock.now(), "mode": "simulated", "timers_fired": report.timers_fired,
+            "instances_started": report.started}

@@ -7,15 +7,22 @@ from app.extensions import db
 from app.models import ProcessDefinition
 from app.services.deploy import process_of
 
-_by_id: dict[int, ParsedProcess] = {}
+# (database URL, definition id) -> parsed process: ids are only unique within one database
+_by_id: dict[tuple[str, int], ParsedProcess] = {}
 
 
 def process_for_definition(definition_id: int) -> ParsedProcess:
     """The parsed process of definition version `definition_id` (one query on first use only)."""
-    found = _by_id.get(definition_id)
+    key = (str(db.engine.url), definition_id)
+    found = _by_id.get(key)
     if found is None:
         definition = db.session.get(ProcessDefinition, definition_id)
         if definition is None:
             raise NotFound(f"流程定义不存在：{definition_id}")
-        found = _by_id[definition_id] = process_of(definition)
+        found = _by_id[key] = process_of(definition)
     return found
+
+
+def forget_definitions() -> None:
+    """Drop the cache (after a database was reset underneath the process, e.g. between tests)."""
+    _by_id.clear()

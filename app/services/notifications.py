@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.errors import NotFound
@@ -57,7 +58,7 @@ def deliver_effects(
             db.session.add(
                 Notification(
                     user_id=user.id, instance_id=instance.id, template=str(effect["template"]),
-                    title=title, body=body, created_at=now,
+                    title=title, body=body, created_at=now, **_outbox(user, now),
                 )
             )
         db.session.add(
@@ -68,6 +69,13 @@ def deliver_effects(
                 },
             )
         )
+
+
+def _outbox(user: User, now: datetime) -> dict[str, Any]:
+    """Outbox fields queueing an email copy, committed with the step; none without an address or with email off."""
+    if not user.email or not current_app.config.get("TIC_EMAIL", True):
+        return {}
+    return {"email_to": user.email, "email_status": "pending", "email_attempts": 0, "email_next_attempt_at": now}
 
 
 def _data_value(instance: ProcessInstance, key: str) -> Any:

@@ -1,27 +1,28 @@
 """Start data each procedure needs, computed from the center and the policy (e.g. report deadlines)."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.clock import CHINA
 from app.errors import InvalidSubmission
 from app.models import Center
+from app.services.deadlines import annual_report_due, annual_report_exemption
 from app.services.policies import policy
 
-
-def annual_report_due(policy_key: str, report_year: int) -> datetime:
-    """End of the due day (China time) of the report on `report_year`, per the policy's yaml."""
-    rule = policy(policy_key)["annual_report"]
-    due_day = datetime(report_year + 1, int(rule["due_month"]), int(rule["due_day"])).date()
-    return datetime.combine(due_day, time(23, 59, 59), CHINA)
+__all__ = ["annual_report_due", "prepare"]
 
 
 def _annual_report(center: Center, data: dict[str, Any], now: datetime) -> dict[str, Any]:
     year = data.get("report_year", now.astimezone(CHINA).year - 1)
     if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
         raise InvalidSubmission("报告年度无效", {"data.report_year": ["报告年度必须是 2000–2100 之间的整数"]})
+    exemption = annual_report_exemption(center, year)
+    if exemption is not None:
+        raise InvalidSubmission("该中心无需提交该年度报告", {"data.report_year": [exemption]})
     due = annual_report_due(center.policy, year)
+    if due is None:
+        raise InvalidSubmission("该政策未配置年度报告截止日期", {"data.report_year": ["该政策未配置年度报告截止日期"]})
     days_before = int(policy(center.policy)["annual_report"].get("reminder_days_before", 30))
     return {
         "report_year": year,

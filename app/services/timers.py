@@ -1,65 +1,83 @@
-"""Fire due timers from the `timer` read model, through the engine, one instance per transaction."""
+"""Fire due timers from the `timer` read model through the engine, one locked instance per transaction.
+
+Claiming: on PostgreSQL the instance row is taken with `FOR UPDATE SKIP LOCKED`, so several scheduler
+processes share the work and never fire one timer twice; on SQLite every transaction already holds the
+database write lock (BEGIN IMMEDIATE) and the claim is a conditional update. Timers fire in due order,
+each at its own due time (engine time = due + 1 µs): never early, and a late scheduler does not push back
+timers armed by the firing.
+"""
 from __future__ import annotations
 
+import os
+import socket
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
 from app.engine.runtime import EngineError
 from app.extensions import db
-from app.models import Timer
-from app.services.steps import add_event, lock_instance, open_workflow, record_step
+from app.models import ProcessInstance, Timer
+from app.services.steps import add_event, open_workflow, record_step
 
 EPSILON = timedelta(microseconds=1)
+CLAIM_TTL = timedelta(minutes=5)
+WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
 
-def fire_due_timers(limit: int = 500) -> int:
-    """Fire every timer due before now, instance by instance in due order; returns timers fired."""
+def fire_due_timers(max_instances: int = 100_000) -> int:
+    """Fire every timer due before now, instance by instance in due order; returns the timers fired."""
     now = clock.now()
+    db.session.commit()
     fired = 0
-    for _round in range(100):  # firing can arm timers that are already due: repeat until quiet
-        due = db.session.execute(
-            select(Timer.instance_id, Timer.due_at)
-            .where(Timer.state == "waiting", Timer.due_at < now)
-            .order_by(Timer.due_at, Timer.id)
-            .limit(limit)
-        ).all()
-        db.session.rollback()
-        if not due:
+    for _ in range(max_instances):
+        instance = _claim_next_instance(now)
+        if instance is None:
+            db.session.rollback()
             break
-        seen: list[int] = []
-        for instance_id, _due in due:
-            if instance_id not in seen:
-                seen.append(instance_id)
-        for instance_id in seen:
-            fired += _fire_instance(instance_id, now)
+        fired += _fire_claimed(instance, now)
     return fired
 
 
-def _fire_instance(instance_id: int, now: datetime) -> int:
-    """Step one instance through its due timers, each at its own due time, never early."""
+def _claim_next_instance(now: datetime) -> ProcessInstance | None:
+    """Lock the running instance owning the earliest due waiting timer that no other scheduler holds."""
+    query = (
+        select(ProcessInstance)
+        .join(Timer, Timer.instance_id == ProcessInstance.id)
+        .where(Timer.state == "waiting", Timer.due_at < now, ProcessInstance.status == "running")
+        .order_by(Timer.due_at, Timer.id)
+        .limit(1)
+        .execution_options(populate_existing=True)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=ProcessInstance)
+    return db.session.scalar(query)
+
+
+def _fire_claimed(instance: ProcessInstance, now: datetime) -> int:
+    """Fire the claimed instance's due timers in due order, each at its due time; commits."""
+    claimed = db.session.execute(
+        update(Timer)
+        .where(Timer.instance_id == instance.id, Timer.state == "waiting", Timer.due_at < now)
+        .values(claimed_by=WORKER, claim_expires_at=now + CLAIM_TTL)
+        .returning(Timer.id)
+    ).scalars().all()
+    timers = list(db.session.scalars(select(Timer).where(Timer.id.in_(claimed)).order_by(Timer.due_at, Timer.id)))
+    if not timers:
+        db.session.rollback()
+        return 0
     try:
-        instance = lock_instance(instance_id)
-        timers = list(
-            db.session.scalars(
-                select(Timer).where(Timer.instance_id == instance_id, Timer.state == "waiting", Timer.due_at < now)
-                .order_by(Timer.due_at)
-            )
-        )
-        if not timers or instance.status != "running":
-            db.session.rollback()
-            return 0
         workflow = open_workflow(instance)
         count = 0
         for timer in timers:
-            # Engine time = just after the due time, so relative timers armed by this firing count from
-            # the deadline, not from whenever the scheduler happened to run.
+            if timer.state != "waiting":  # fired together with an earlier one
+                continue
             outcome = workflow.fire_timers(timer.due_at + EPSILON)
             record_step(instance, workflow, outcome, "scheduler", now)
             db.session.flush()
             count += sum(1 for c in outcome.completed if c.task_id == timer.task_uuid)
+        _quarantine_unfired(instance, timers, now)
         db.session.commit()
         return count
     except StaleDataError:
@@ -67,12 +85,23 @@ def _fire_instance(instance_id: int, now: datetime) -> int:
         return 0
     except EngineError as err:
         db.session.rollback()
-        _mark_error(instance_id, now, err)
+        _mark_error(instance.id, now, err)
         return 0
 
 
+def _quarantine_unfired(instance: ProcessInstance, timers: list[Timer], now: datetime) -> None:
+    """A timer the engine would not fire at its due time must not be claimed forever: flag it."""
+    for timer in timers:
+        if timer.state == "waiting":
+            timer.state = "stuck"
+            add_event(instance, now, "scheduler", "timer_stuck", element_id=timer.element_id,
+                      article=timer.article, payload={"due_at": timer.due_at.isoformat()})
+
+
 def _mark_error(instance_id: int, now: datetime, err: EngineError) -> None:
-    instance = lock_instance(instance_id)
+    instance = db.session.get(ProcessInstance, instance_id, populate_existing=True)
+    if instance is None:
+        return
     instance.status = "error"
     instance.error = f"{err.element_id}: {err.reason}"
     add_event(instance, now, "scheduler", "instance_error", element_id=err.element_id, payload={"reason": err.reason})

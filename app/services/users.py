@@ -38,7 +38,7 @@ def organisation(name: str, kind: str, policy: str | None = None) -> Organisatio
 
 def create_user(
     username: str, role: str, *, display_name: str | None = None, organisation_id: int | None = None,
-    policy: str | None = None, password: str | None = None, token: str | None = None,
+    policy: str | None = None, password: str | None = None, token: str | None = None, email: str | None = None,
 ) -> tuple[User, str]:
     """Create a user with a password hash and a fresh API token; returns (user, token). Caller commits."""
     if role not in ROLES:
@@ -49,7 +49,7 @@ def create_user(
     user = User(
         username=username, display_name=display_name or username, role=role, organisation_id=organisation_id,
         policy=policy, password_hash=generate_password_hash(password) if password else None,
-        token_hash=token_digest(token),
+        token_hash=token_digest(token), email=email or None,
     )
     db.session.add(user)
     db.session.flush()

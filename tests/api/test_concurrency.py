@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from tests.processes.test_nmg2025_annual_report import GOOD_REPORT, set_clock, start_report
+from app.extensions import db
+from app.services.deploy import deploy_file
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 TRIALS = 100
 
@@ -20,7 +24,7 @@ def _race(app: Flask, token: str, task_id: int) -> list[int]:
         client = app.test_client()
         barrier.wait()
         response = client.post(
-            f"/api/v1/tasks/{task_id}/complete", json={"data": GOOD_REPORT},
+            f"/api/v1/tasks/{task_id}/complete", json={"data": {"note": "同时提交"}},
             headers={"Authorization": f"Bearer {token}"},
         )
         with lock:
@@ -35,16 +39,19 @@ def _race(app: Flask, token: str, task_id: int) -> list[int]:
 
 
 def test_exactly_one_completion_wins(app: Flask, people: dict[str, Any]) -> None:
-    set_clock(people["supervisor"], "2026-12-01T09:00:00+08:00")
+    with app.app_context():
+        deploy_file(FIXTURES / "nmg2025" / "two_step_probe.bpmn", FIXTURES)
+        db.session.commit()
     applicant = people["applicant"]
     outcomes = []
     for _ in range(TRIALS):
-        started = start_report(people)
+        started = people["supervisor"].post("/api/v1/instances", json={
+            "process_key": "nmg2025_two_step_probe", "center_id": people["centers"]["a"]}).get_json()
         task_id = started["ready_tasks"][0]["id"]
         outcomes.append(_race(app, applicant.token, task_id))
         detail = applicant.get(f"/api/v1/instances/{started['id']}").get_json()
-        # the winner's step happened once: exactly one sponsor review is waiting
-        assert [t["element_id"] for t in detail["ready_tasks"]] == ["sponsor_review"]
+        # the winner's step happened once: exactly one review is waiting
+        assert [t["element_id"] for t in detail["ready_tasks"]] == ["probe_review"]
         events = people["supervisor"].get(f"/api/v1/instances/{started['id']}/events").get_json()
-        assert sum(1 for e in events if e["element_id"] == "submit_report") == 1
+        assert sum(1 for e in events if e["element_id"] == "probe_submit") == 1
     assert all(o == [200, 409] for o in outcomes), [o for o in outcomes if o != [200, 409]][:5]

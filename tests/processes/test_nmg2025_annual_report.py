@@ -106,13 +106,14 @@ def test_reminder_then_escalation_never_early(people: dict[str, Any], started: d
     assert applicant.get("/api/v1/notifications").get_json() == []
     assert {t["element_id"] for t in instance(supervisor, started["id"])["timers"]} == {"timer_reminder", "timer_overdue"}
     moved = set_clock(supervisor, "2027-01-02T00:00:00+08:00")
-    assert moved["timers_fired"] == 1
+    assert moved["timers_fired"] >= 1  # center B's report (started by the scheduler) has its own reminder
     assert {t["element_id"] for t in instance(supervisor, started["id"])["timers"]} == {"timer_overdue"}
     set_clock(supervisor, "2027-01-31T23:59:59+08:00")  # the deadline itself is still on time
     assert not [t for t in supervisor.get("/api/v1/tasks").get_json() if t["element_id"] == "escalate_overdue"]
     moved = set_clock(supervisor, "2027-02-01T00:00:00+08:00")
-    assert moved["timers_fired"] == 1
-    escalation = only_task(supervisor, "escalate_overdue")
+    assert moved["timers_fired"] >= 1
+    [escalation] = [t for t in supervisor.get("/api/v1/tasks").get_json()
+                    if t["element_id"] == "escalate_overdue" and t["instance_id"] == started["id"]]
     assert escalation["lane"] == "supervisor"
     still_open = instance(supervisor, started["id"])
     assert "submit_report" in {t["element_id"] for t in still_open["ready_tasks"]}

@@ -1,0 +1,156 @@
+"""Statutory deadlines of a center, computed from its dates and its policy's yaml (never hard-coded here).
+
+Every due moment is the end of its day, 23:59:59 China time (+08:00). "N years from a date" lands on the
+same month and day N years later; from 29 February it lands on 28 February when that year has no 29th.
+The rectification period runs from `profile["rectification_started_at"]`, which the evaluation procedure
+sets when a grade calls for rectification; the Jinzhong public notice runs from
+`profile["public_notice_start"]`, which the establishment procedure sets when the notice is published.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from app import calendar, clock
+from app.clock import CHINA
+from app.models import Center, User
+from app.services import centers
+from app.services.policies import policy
+
+
+@dataclass
+class Deadline:
+    """One statutory deadline: what, which period, when (aware, China time), why (article)."""
+
+    kind: str
+    period: str
+    due: datetime
+    article: str
+    configured: bool
+    note: str | None = None
+
+
+def end_of_day(day: date) -> datetime:
+    """23:59:59 of `day`, China Standard Time."""
+    return datetime.combine(day, time(23, 59, 59), CHINA)
+
+
+def add_years(day: date, years: int) -> date:
+    """The same month and day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def annual_report_due(policy_key: str, report_year: int) -> datetime | None:
+    """End of the due day of the report on `report_year` (due the following year), or None if not configured."""
+    rule = policy(policy_key).get("annual_report") or {}
+    if "due_month" not in rule or "due_day" not in rule:
+        return None
+    return end_of_day(date(report_year + 1, int(rule["due_month"]), int(rule["due_day"])))
+
+
+def annual_report_exemption(center: Center, report_year: int) -> str | None:
+    """Why `center` owes no report on `report_year` (a Chinese reason citing its article), or None if it owes one."""
+    approved = center.approved_at
+    if approved is None:
+        return None
+    if report_year < approved.year:
+        return f"该中心于 {approved.isoformat()} 批准，{report_year} 年度尚未批准，无需提交该年度报告"
+    exemption = (policy(center.policy).get("annual_report") or {}).get("exemption") or {}
+    after = exemption.get("approved_after_month")
+    if after is not None and report_year == approved.year and approved.month > int(after):
+        return (f"该中心于 {approved.isoformat()}（{report_year} 年 {after} 月后）批复，"
+                f"依据{_cite(center.policy, exemption['article'])}无需提交 {report_year} 年度报告")
+    return None
+
+
+def owes_annual_report(center: Center, report_year: int) -> bool:
+    """True when `center` must report on `report_year` (e.g. nmg2020 exempts centers approved after June)."""
+    return annual_report_exemption(center, report_year) is None
+
+
+def _cite(policy_key: str, article: str) -> str:
+    return f"《{policy(policy_key).get('title', policy_key)}》{article}"
+
+
+def _annual_report(center: Center, now: datetime) -> list[Deadline]:
+    rule = policy(center.policy).get("annual_report") or {}
+    year = now.astimezone(CHINA).year - 1
+    for _ in range(3):
+        due = annual_report_due(center.policy, year)
+        if due is None:
+            return []
+        if due >= now and owes_annual_report(center, year):
+            configured = bool(rule.get("configured", False))
+            note = "文件未规定报送日期：此为配置的日期，以主管部门通知为准" if configured else None
+            return [Deadline("annual_report", f"{year}年度", due, rule.get("article", ""), configured, note)]
+        year += 1
+    return []
+
+
+def _years_after(center: Center, kind: str, section: str, label: str, start: date | None) -> list[Deadline]:
+    rule = policy(center.policy).get(section) or {}
+    if start is None or "years" not in rule:
+        return []
+    end = add_years(start, int(rule["years"]))
+    configured = bool(rule.get("configured", False))
+    note = "文件未规定期限长度：此为配置的年限" if configured else None
+    if section in ("preparation", "construction") and center.established_at is not None:
+        note = f"已于 {center.established_at.isoformat()} 正式成立"
+    period = f"{label} {start.isoformat()} 至 {end.isoformat()}"
+    return [Deadline(kind, period, end_of_day(end), rule.get("article", ""), configured, note)]
+
+
+def _evaluation(center: Center, now: datetime) -> list[Deadline]:
+    rule = policy(center.policy).get("evaluation") or {}
+    starts = [getattr(center, key, None) for key in rule.get("starts_from", ["established_at", "approved_at"])]
+    base = next((d for d in starts if d is not None), None)
+    if base is None or "cycle_years" not in rule:
+        return []
+    cycle, k = int(rule["cycle_years"]), 1
+    while end_of_day(add_years(base, cycle * k)) < now:
+        k += 1
+    start, end = add_years(base, cycle * (k - 1)), add_years(base, cycle * k)
+    period = f"第{k}个评估周期 {start.isoformat()} 至 {end.isoformat()}"
+    return [Deadline("evaluation", period, end_of_day(end), rule.get("article", ""), False)]
+
+
+def _public_notice(center: Center) -> list[Deadline]:
+    rule = policy(center.policy).get("public_notice") or {}
+    start = _profile_date(center, "public_notice_start")
+    if start is None or "working_days" not in rule:
+        return []
+    span = calendar.working_period(start, int(rule["working_days"]))
+    period = f"公示期 {span.start.isoformat()} 起 {len(span.working_days)} 个工作日，至 {span.end.isoformat()}"
+    note = "；".join(span.warnings) or None
+    return [Deadline("public_notice_end", period, end_of_day(span.end), rule.get("article", ""), False, note)]
+
+
+def _profile_date(center: Center, key: str) -> date | None:
+    value: Any = (center.profile or {}).get(key)
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def center_deadlines(center: Center, now: datetime) -> list[Deadline]:
+    """The center's statutory deadlines at `now`: one-off periods, and the next annual report and evaluation."""
+    found = [
+        *_years_after(center, "preparation_end", "preparation", "筹建期", center.approved_at),
+        *_years_after(center, "construction_end", "construction", "建设期", center.approved_at),
+        *_annual_report(center, now),
+        *_evaluation(center, now),
+        *_years_after(center, "rectification_end", "rectification", "整改期",
+                      _profile_date(center, "rectification_started_at")),
+        *_public_notice(center),
+    ]
+    return sorted(found, key=lambda d: d.due)
+
+
+def visible_center_deadlines(user: User, center_id: int) -> list[Deadline]:
+    """The deadlines of a center visible to `user`, at the application clock's now."""
+    return center_deadlines(centers.get_center(user, center_id), clock.now())

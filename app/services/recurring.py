@@ -1,0 +1,66 @@
+"""Start recurring procedures: each year's annual report for every center that owes one."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app import clock
+from app.errors import DomainError
+from app.extensions import db
+from app.models import Center, ProcessDefinition, ProcessInstance
+from app.services import deadlines
+from app.services.instances import start_instance
+from app.services.policies import policy
+
+REPORTING_STATUSES = ("approved_for_preparation", "under_construction", "established", "rectifying")
+DEFAULT_LEAD_DAYS = 60
+
+
+def _lead(policy_key: str) -> timedelta:
+    rule = policy(policy_key).get("annual_report", {})
+    reminder = int(rule.get("reminder_days_before", 30))
+    return timedelta(days=max(int(rule.get("start_days_before", DEFAULT_LEAD_DAYS)), reminder + 1))
+
+
+def start_annual_reports() -> list[int]:
+    """Start the annual-report instance of every center that owes one and whose start window opened."""
+    now = clock.now()
+    deployed = set(db.session.scalars(select(ProcessDefinition.key).distinct()))
+    centers = list(db.session.scalars(select(Center).where(Center.status.in_(REPORTING_STATUSES))))
+    existing = set(db.session.scalars(
+        select(ProcessInstance.business_key).where(ProcessInstance.process_key.like("%_annual_report"))
+    ))
+    db.session.rollback()
+    started = []
+    year_now = now.astimezone(clock.CHINA).year
+    for center in centers:
+        key = f"{center.policy}_annual_report"
+        if key not in deployed:
+            continue
+        for year in (year_now - 1, year_now):
+            if f"{key}:{center.id}:{year}" in existing or not _window_open(center, year, now):
+                continue
+            instance_id = _start(center, key, year)
+            if instance_id is not None:
+                started.append(instance_id)
+    return started
+
+
+def _window_open(center: Center, year: int, now: datetime) -> bool:
+    if not deadlines.owes_annual_report(center, year):
+        return False
+    due = deadlines.annual_report_due(center.policy, year)
+    return due is not None and now >= due - _lead(center.policy)
+
+
+def _start(center: Center, key: str, year: int) -> int | None:
+    try:
+        return start_instance(None, key, center.id, {"report_year": year}).id
+    except IntegrityError:  # another scheduler started it first (unique business key)
+        db.session.rollback()
+        return None
+    except DomainError:
+        db.session.rollback()
+        return None

@@ -1,0 +1,29 @@
+"""One scheduler tick: what the scheduler jobs and a simulated-clock move both run, in this order."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.services.mailer import deliver_due_emails
+from app.services.recurring import start_annual_reports
+from app.services.timers import fire_due_timers
+
+
+@dataclass
+class TickReport:
+    """What one tick did."""
+
+    started: int
+    timers_fired: int
+    emails_sent: int
+
+
+def deliver_emails() -> int:
+    """Deliver due emails from the outbox; returns how many were sent."""
+    return deliver_due_emails().sent
+
+
+def run_tick() -> TickReport:
+    """Start due recurring procedures, fire every due timer (repeat while firing starts more), send email."""
+    started = len(start_annual_reports())
+    fired = fire_due_timers()
+    return TickReport(started=started, timers_fired=fired, emails_sent=deliver_emails())
