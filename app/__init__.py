@@ -22,7 +22,9 @@ def create_app(config: dict[str, Any] | None = None, *, start_scheduler: bool | 
     from app import db_setup, i18n
     from app.api import init_api
     from app.cli import init_cli
+    from app.services.handler_services import provide_all
 
+    provide_all()
     db_setup.init_db(app)
     i18n.init_i18n(app)
     init_api(app)

@@ -23,6 +23,15 @@ class HandlerContext:
     now: datetime
     element_id: str
     effects: list[dict[str, Any]] = field(default_factory=list)
+    # read-only lookups the application provides (e.g. the working-day calendar, report history)
+    services: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+
+    def service(self, name: str) -> Callable[..., Any]:
+        """A lookup provided by the application; a clear error when it is not available."""
+        try:
+            return self.services[name]
+        except KeyError:
+            raise LookupError(f"application service {name!r} is not available to handlers") from None
 
     def emit(self, kind: str, **payload: Any) -> None:
         """Ask the application to perform a side effect (e.g. a notification) in the same transaction."""

@@ -24,6 +24,12 @@ from app.engine.script_engine import RestrictedScriptEngine
 from app.engine.views import CompletedElement, ReadyTask, StepOutcome, WaitingTimer
 
 _effects: ContextVar[list[dict[str, Any]] | None] = ContextVar("engine_effects", default=None)
+HANDLER_SERVICES: dict[str, Callable[..., Any]] = {}
+
+
+def provide_handler_service(name: str, function: Callable[..., Any]) -> None:
+    """Make an application lookup available to handlers as `context.service(name)`."""
+    HANDLER_SERVICES[name] = function
 
 
 class EngineError(Exception):
@@ -41,7 +47,8 @@ class TaskNotReady(Exception):
 
 def _call_service(task: Task, operation_name: str, params: dict[str, Any]) -> Any:
     context = handlers.HandlerContext(
-        data=dict(task.data), now=current_engine_time(), element_id=task.task_spec.bpmn_id
+        data=dict(task.data), now=current_engine_time(), element_id=task.task_spec.bpmn_id,
+        services=HANDLER_SERVICES,
     )
     result = handlers.call(operation_name, params, context)
     sink = _effects.get()

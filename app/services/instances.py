@@ -5,17 +5,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app import clock
-from app.engine.parser import BpmnDefinitionError
-from app.engine.runtime import EngineError, Workflow
-from app.errors import Forbidden, NotFound, ProcessError
+from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
 from app.models import Center, Event, HumanTask, ProcessInstance, Timer, User
-from app.services import access, start_data
-from app.services.definitions import process_for_definition
-from app.services.deploy import latest_definition
-from app.services.steps import add_event, record_step
+from app.services import access
+from app.services.starting import begin_instance
 
 
 @dataclass
@@ -34,37 +31,13 @@ def start_instance(actor: User | None, process_key: str, center_id: int, data: d
         raise NotFound(f"技术创新中心不存在：{center_id}")
     if actor is not None and not access.may_start(actor, center):
         raise Forbidden("您的角色无权发起该流程")
-    definition = latest_definition(process_key)
-    if definition.policy not in (center.policy, "common"):
-        raise ProcessError(
-            f"流程 {process_key} 属于政策 {definition.policy}，与中心的政策 {center.policy} 不符",
-            {"process_key": [f"应选择 {center.policy}_ 开头的流程"]},
-        )
-    now = clock.now()
-    initial = start_data.prepare(process_key, center, data, now)
     try:
-        workflow, outcome = Workflow.start(process_for_definition(definition.id), initial, now)
-    except (EngineError, BpmnDefinitionError) as err:
-        raise ProcessError(f"流程启动失败：{err}") from err
-    actor_name = actor.username if actor else "system"
-    instance = ProcessInstance(
-        definition_id=definition.id, process_key=process_key, center_id=center.id, status="running",
-        state="", business_key=_business_key(process_key, initial), start_data=initial, started_by=actor_name,
-        started_at=now, updated_at=now,
-    )
-    db.session.add(instance)
-    db.session.flush()
-    add_event(instance, now, actor_name, "instance_started", payload={
-        "process_key": process_key, "version": definition.version, "data": initial,
-    })
-    record_step(instance, workflow, outcome, actor_name, now)
-    db.session.commit()
+        instance = begin_instance(actor.username if actor else None, process_key, center, data, clock.now())
+        db.session.commit()
+    except IntegrityError as err:
+        db.session.rollback()
+        raise Conflict(f"{center.name} 的该流程已在进行中（同一年度只能有一个）") from err
     return instance
-
-
-def _business_key(process_key: str, data: dict[str, Any]) -> str | None:
-    year = data.get("report_year")
-    return f"{process_key}:{data['center_id']}:{year}" if year else None
 
 
 def _visible_instance(user: User, instance_id: int) -> ProcessInstance:

@@ -7,6 +7,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+from app.clock import CHINA
 from app.errors import NotFound
 from app.extensions import db
 from app.models import Center, Event, Notification, ProcessInstance, User
@@ -20,6 +21,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "年度报告逾期未报：{center}",
         "{center} 的 {year} 年度报告已超过报送期限（{due}），请督办。",
     ),
+    "generic": ("流程通知：{center}", "{message}"),
 }
 
 
@@ -34,41 +36,50 @@ class _Default(dict[str, Any]):
         return "—"
 
 
-def deliver_effects(
-    instance: ProcessInstance, center: Center | None, effects: list[dict[str, Any]], now: datetime
+def deliver_notification(
+    instance: ProcessInstance, center: Center | None, effect: dict[str, Any], now: datetime
 ) -> None:
-    """Turn `notification` effects into notifications for the users of the role's organisation."""
-    for effect in effects:
-        if effect.get("kind") != "notification":
-            continue
-        role = str(effect["role"])
-        organisation_id = center.organisation_for(role) if center else None
-        recipients = list(
-            db.session.scalars(
-                select(User).where(User.role == role, User.organisation_id == organisation_id, User.active)
-            )
-        ) if organisation_id else []
-        context = {
-            "center": center.name if center else "—",
-            "year": effect.get("report_year") or _data_value(instance, "report_year"),
-            "due": effect.get("due") or _data_value(instance, "due_at"),
-        }
-        title, body = _render(str(effect["template"]), context)
-        for user in recipients:
-            db.session.add(
-                Notification(
-                    user_id=user.id, instance_id=instance.id, template=str(effect["template"]),
-                    title=title, body=body, created_at=now, **_outbox(user, now),
-                )
-            )
+    """Notify the users of the effect's role in the center's organisation for that role (and log it)."""
+    role = str(effect["role"])
+    organisation_id = center.organisation_for(role) if center else None
+    recipients = list(
+        db.session.scalars(
+            select(User).where(User.role == role, User.organisation_id == organisation_id, User.active)
+        )
+    ) if organisation_id else []
+    context = {
+        "center": center.name if center else "—",
+        "year": effect.get("report_year") or _data_value(instance, "report_year"),
+        "due": _readable(effect.get("due") or _data_value(instance, "due_at")),
+        "message": effect.get("message") or "",
+    }
+    title, body = _render(str(effect["template"]), context)
+    for user in recipients:
         db.session.add(
-            Event(
-                instance_id=instance.id, center_id=instance.center_id, at=now, actor="system", kind="notification",
-                element_id=effect.get("element_id"), payload={
-                    "role": role, "template": effect["template"], "recipients": [u.username for u in recipients],
-                },
+            Notification(
+                user_id=user.id, instance_id=instance.id, template=str(effect["template"]),
+                title=title, body=body, created_at=now, **_outbox(user, now),
             )
         )
+    db.session.add(
+        Event(
+            instance_id=instance.id, center_id=instance.center_id, at=now, actor="system", kind="notification",
+            element_id=effect.get("element_id"), payload={
+                "role": role, "template": effect["template"], "recipients": [u.username for u in recipients],
+            },
+        )
+    )
+
+
+def _readable(value: Any) -> Any:
+    """An ISO deadline as Chinese readers write it: 2027年1月31日 23:59。"""
+    if not isinstance(value, str):
+        return value
+    try:
+        moment = datetime.fromisoformat(value).astimezone(CHINA)
+    except ValueError:
+        return value
+    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
 
 
 def _outbox(user: User, now: datetime) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.models import Center, Event, HumanTask, ProcessInstance, Timer
 from app.services.definitions import process_for_definition
-from app.services.notifications import deliver_effects
+from app.services.effects import apply_effects
 
 ACTIVE_STATUSES = ("running", "error")
 
@@ -57,7 +57,7 @@ def record_step(
     _write_events(instance, outcome, actor, now, submitted or {}, fired)
     if status == "completed":
         add_event(instance, now, actor, "instance_completed", payload={"result": _result_summary(workflow)})
-    deliver_effects(instance, center, outcome.effects, now)
+    apply_effects(instance, center, outcome.effects, now)
 
 
 def add_event(

@@ -153,7 +153,7 @@ def test_reminder_email_is_queued_with_its_step_and_sent_once(
     assert message["Subject"] == REMINDER_SUBJECT
     assert message["To"] == APPLICANT_EMAIL and message["From"] == "tic@localhost"
     content = message.get_content()
-    assert "2027-01-31" in content and reminded.body in content
+    assert "2027年1月31日 23:59" in content and reminded.body in content
     after = _reminder(app, reminded.user_id)
     assert (after.email_status, after.email_sent_at, after.email_attempts) == ("sent", REMINDER_AT, 0)
     assert _deliver(app).sent == 0

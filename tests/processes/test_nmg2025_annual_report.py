@@ -124,7 +124,7 @@ def test_reminder_then_escalation_never_early(people: dict[str, Any], started: d
     assert [n["payload"]["template"] for n in notes] == ["annual_report_reminder", "annual_report_overdue"]
     assert notes[0]["payload"]["recipients"] == [applicant.username]
     [reminder] = applicant.get("/api/v1/notifications?unread=true").get_json()
-    assert "2027-01-31" in reminder["body"] and reminder["read_at"] is None
+    assert "2027年1月31日 23:59" in reminder["body"] and reminder["read_at"] is None
     assert applicant.post(f"/api/v1/notifications/{reminder['id']}/read").get_json()["read_at"]
     assert applicant.get("/api/v1/notifications?unread=true").get_json() == []
     assert people["applicant_b"].post(f"/api/v1/notifications/{reminder['id']}/read").status_code == 404

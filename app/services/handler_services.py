@@ -1,0 +1,12 @@
+"""The read-only lookups handlers may call (through the engine's registry, never importing the app)."""
+from __future__ import annotations
+
+from app import calendar
+from app.engine.runtime import provide_handler_service
+from app.services.reports import consecutive_missing_reports
+
+
+def provide_all() -> None:
+    """Register every lookup handlers may use."""
+    provide_handler_service("working_period", calendar.working_period)
+    provide_handler_service("consecutive_missing_reports", consecutive_missing_reports)

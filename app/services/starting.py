@@ -1,0 +1,52 @@
+"""Begin a process instance inside the caller's transaction (the caller commits)."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from app.engine.parser import BpmnDefinitionError
+from app.engine.runtime import EngineError, Workflow
+from app.errors import ProcessError
+from app.extensions import db
+from app.models import Center, ProcessInstance
+from app.services import start_data
+from app.services.definitions import process_for_definition
+from app.services.deploy import latest_definition
+from app.services.steps import add_event, record_step
+
+
+def begin_instance(
+    actor_name: str | None, process_key: str, center: Center, data: dict[str, Any], now: datetime,
+    *, started_by: str | None = None,
+) -> ProcessInstance:
+    """Start the newest version of `process_key` for `center`, run it until it blocks, write it (no commit)."""
+    definition = latest_definition(process_key)
+    if definition.policy not in (center.policy, "common"):
+        raise ProcessError(
+            f"流程 {process_key} 属于政策 {definition.policy}，与中心的政策 {center.policy} 不符",
+            {"process_key": [f"应选择 {center.policy}_ 开头的流程"]},
+        )
+    initial = start_data.prepare(process_key, center, data, now)
+    try:
+        workflow, outcome = Workflow.start(process_for_definition(definition.id), initial, now)
+    except (EngineError, BpmnDefinitionError) as err:
+        raise ProcessError(f"流程启动失败：{err}") from err
+    who = actor_name or started_by or "system"
+    instance = ProcessInstance(
+        definition_id=definition.id, process_key=process_key, center_id=center.id, status="running",
+        state="", business_key=_business_key(process_key, initial), start_data=initial, started_by=who,
+        started_at=now, updated_at=now,
+    )
+    db.session.add(instance)
+    db.session.flush()
+    add_event(instance, now, who, "instance_started", payload={
+        "process_key": process_key, "version": definition.version, "data": initial,
+    })
+    record_step(instance, workflow, outcome, who, now)
+    return instance
+
+
+def _business_key(process_key: str, data: dict[str, Any]) -> str | None:
+    """One annual report per center and year: the key the database keeps unique."""
+    year = data.get("report_year")
+    return f"{process_key}:{data['center_id']}:{year}" if year and process_key.endswith("_annual_report") else None
