@@ -37,7 +37,13 @@ _PREPARERS = {"annual_report": _annual_report}
 def prepare(process_key: str, center: Center, data: dict[str, Any], now: datetime) -> dict[str, Any]:
     """The instance's initial data: the caller's data plus the center and computed deadlines."""
     procedure = process_key.split("_", 1)[1] if "_" in process_key else process_key
-    prepared = {**data, "center_id": center.id, "center_name": center.name, "policy": center.policy}
+    prepared = {
+        **data, "center_id": center.id, "center_name": center.name, "policy": center.policy,
+        "center_status": center.status, "center_category": center.category,
+        "center_approved_at": center.approved_at.isoformat() if center.approved_at else None,
+        "center_established_at": center.established_at.isoformat() if center.established_at else None,
+        "center_profile": dict(center.profile or {}),
+    }
     preparer = _PREPARERS.get(procedure)
     if preparer is not None:
         prepared.update(preparer(center, data, now))

@@ -1,0 +1,62 @@
+"""Automated checks of a policy's conditions, each result citing its article.
+
+A check reads the center profile (the keys of procedures.md) and returns a `CheckResult`; a key the
+profile lacks is reported as missing, never as passed. `run_checks` is the BPMN operator and the
+function behind `POST /api/v1/checks/{policy}`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from handlers.registry import HandlerContext, operator
+
+Profile = Mapping[str, Any]
+
+
+@dataclass
+class CheckResult:
+    """The outcome of one rule: passed or not, why (in Chinese, naming the numbers), what is missing."""
+
+    rule: str
+    article: str
+    passed: bool
+    reason: str
+    missing: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form: {"rule", "article", "passed", "reason", "missing"}."""
+        return asdict(self)
+
+
+Check = Callable[[Profile], CheckResult]
+CHECKS: dict[str, list[Check]] = {}
+
+
+def check(policy: str) -> Callable[[Check], Check]:
+    """Register the decorated function as one of `policy`'s checks (run in registration order)."""
+
+    def register(fn: Check) -> Check:
+        CHECKS.setdefault(policy, []).append(fn)
+        return fn
+
+    return register
+
+
+def evaluate(policy: str, profile: Profile) -> list[CheckResult]:
+    """Every registered check of `policy` on `profile`."""
+    if policy not in CHECKS:
+        raise LookupError(f"no checks registered for policy {policy!r}")
+    return [fn(profile) for fn in CHECKS[policy]]
+
+
+@operator("run_checks")
+def run_checks(params: Mapping[str, Any], context: HandlerContext) -> dict[str, Any]:
+    """BPMN operator: results of the policy's checks on `profile`, for the reviewer to decide on."""
+    results = evaluate(str(params["policy"]), dict(params.get("profile") or {}))
+    return {
+        "results": [r.as_dict() for r in results],
+        "all_passed": all(r.passed for r in results),
+        "failed_rules": [r.rule for r in results if not r.passed],
+    }
