@@ -23,11 +23,13 @@ def create_app(config: dict[str, Any] | None = None, *, start_scheduler: bool | 
     from app.api import init_api
     from app.cli import init_cli
     from app.services.handler_services import provide_all
+    from app.web import init_web
 
     provide_all()
     db_setup.init_db(app)
     i18n.init_i18n(app)
     init_api(app)
+    init_web(app)
     init_cli(app)
     if start_scheduler:
         from app.scheduler import start_in_process
