@@ -30,5 +30,6 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Run gunicorn in the foreground."""
     _Server({
         "bind": f"{host}:{port}", "workers": workers, "threads": threads,
-        "worker_class": "gthread" if threads > 1 else "sync", "accesslog": "-", "timeout": 60,
+        # gthread even with one thread: the sync worker closes every connection (no keep-alive)
+        "worker_class": "gthread", "keepalive": 5, "accesslog": "-", "timeout": 60,
     }).run()

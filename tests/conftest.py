@@ -59,8 +59,10 @@ def postgres_url() -> Iterator[str]:
 def _truncate_all(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as conn:
+        # deployed definitions are immutable and content-addressed: keep them between tests
         tables = [r[0] for r in conn.exec_driver_sql(
-            "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'"
+            "SELECT tablename FROM pg_tables WHERE schemaname='public' "
+            "AND tablename NOT IN ('alembic_version', 'process_definition')"
         )]
         conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
     engine.dispose()
@@ -71,9 +73,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         path = tmp_path / "tic.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        forget_definitions()  # ids repeat across test databases
         return f"sqlite:///{path}"
     url: str = request.getfixturevalue("postgres_url")
     _truncate_all(url)
+    forget_definitions()  # ids repeat across test databases
     return url
 
 
@@ -89,7 +93,6 @@ def make_app(database_url: str, **config: Any) -> Flask:
 
 @pytest.fixture
 def app(database_url: str) -> Iterator[Flask]:
-    forget_definitions()  # ids repeat across test databases
     app = make_app(database_url)
     yield app
     with app.app_context():

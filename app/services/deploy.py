@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.engine.cache import parsed_process
-from app.engine.parser import BpmnDefinitionError, ParsedProcess, bundle_hash, parse_bundle, process_ids
+from app.engine.parser import BpmnDefinitionError, ParsedProcess, bundle_hash, process_ids
 from app.errors import NotFound, ProcessError
 from app.extensions import db
 from app.models import ProcessDefinition
@@ -69,7 +69,7 @@ def _deploy_bundle(key: str, name: str, policy: str, bundle: dict[str, str], rel
     if existing is not None:
         return Deployed(key, existing.version, False)
     try:
-        parse_bundle(bundle, key)
+        parsed_process(digest, key, bundle)  # validates; cached, so redeploying the same content is cheap
     except BpmnDefinitionError as err:
         raise ProcessError(str(err), {"bpmn": [err.as_dict()]}) from err
     latest = db.session.scalar(select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key))

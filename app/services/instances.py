@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models import Center, Event, HumanTask, ProcessInstance, Timer, User
 from app.services import access
 from app.services.starting import begin_instance
+from app.services.steps import commit_keeping_loaded
 
 
 @dataclass
@@ -33,7 +34,7 @@ def start_instance(actor: User | None, process_key: str, center_id: int, data: d
         raise Forbidden("您的角色无权发起该流程")
     try:
         instance = begin_instance(actor.username if actor else None, process_key, center, data, clock.now())
-        db.session.commit()
+        commit_keeping_loaded()
     except IntegrityError as err:
         db.session.rollback()
         raise Conflict(f"{center.name} 的该流程已在进行中（同一年度只能有一个）") from err

@@ -13,7 +13,7 @@ from app.errors import Conflict, Forbidden, NotFound, ProcessError
 from app.extensions import db
 from app.models import HumanTask, ProcessInstance, User
 from app.services import access, forms
-from app.services.steps import lock_instance, open_workflow, record_step, require_active
+from app.services.steps import commit_keeping_loaded, lock_instance, open_workflow, record_step, require_active
 
 
 @dataclass
@@ -80,7 +80,8 @@ def complete_task(user: User, task_id: int, data: dict[str, Any], expected_versi
     now = clock.now()
     try:
         instance = lock_instance(task.instance_id)
-        db.session.refresh(task)
+        if db.session.get_bind().dialect.name != "sqlite":
+            db.session.refresh(task)  # SQLite's transaction began with the write lock: nothing can have changed
         if task.state != "ready":
             raise Conflict(f"任务 {task_id} 已被他人办理")
         if expected_version is not None and expected_version != instance.version:
@@ -90,7 +91,7 @@ def complete_task(user: User, task_id: int, data: dict[str, Any], expected_versi
         outcome = workflow.complete(task.task_uuid, data, now)
         task.state, task.completed_at, task.completed_by, task.data = "completed", now, user.username, data
         record_step(instance, workflow, outcome, "system", now, submitted={task.task_uuid: user.username})
-        db.session.commit()
+        commit_keeping_loaded()
     except TaskNotReady as err:
         db.session.rollback()
         raise Conflict(f"任务 {task_id} 已不可办理") from err

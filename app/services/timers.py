@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
 from app.engine.runtime import EngineError
+from app.engine.views import WaitingTimer
 from app.extensions import db
 from app.models import ProcessInstance, Timer
 from app.services.steps import add_event, open_workflow, record_step
@@ -61,25 +62,23 @@ def _fire_claimed(instance: ProcessInstance, now: datetime) -> int:
         update(Timer)
         .where(Timer.instance_id == instance.id, Timer.state == "waiting", Timer.due_at < now)
         .values(claimed_by=WORKER, claim_expires_at=now + CLAIM_TTL)
-        .returning(Timer.id)
-    ).scalars().all()
-    timers = list(db.session.scalars(select(Timer).where(Timer.id.in_(claimed)).order_by(Timer.due_at, Timer.id)))
-    if not timers:
+        .returning(Timer.task_uuid, Timer.due_at)
+    ).tuples().all()
+    if not claimed:
         db.session.rollback()
         return 0
     try:
         workflow = open_workflow(instance)
-        count = 0
-        for timer in timers:
-            if timer.state != "waiting":  # fired together with an earlier one
+        fired: set[str] = set()
+        for task_uuid, due_at in sorted(claimed, key=lambda row: row[1]):
+            if task_uuid in fired:  # fired together with an earlier one
                 continue
-            outcome = workflow.fire_timers(timer.due_at + EPSILON)
-            record_step(instance, workflow, outcome, "scheduler", now)
+            outcome = workflow.fire_timers(due_at + EPSILON)
+            fired |= record_step(instance, workflow, outcome, "scheduler", now)
             db.session.flush()
-            count += sum(1 for c in outcome.completed if c.task_id == timer.task_uuid)
-        _quarantine_unfired(instance, timers, now)
+        _quarantine_unfired(instance, workflow.waiting_timers(), now)
         db.session.commit()
-        return count
+        return len(fired)
     except StaleDataError:
         db.session.rollback()
         return 0
@@ -89,11 +88,11 @@ def _fire_claimed(instance: ProcessInstance, now: datetime) -> int:
         return 0
 
 
-def _quarantine_unfired(instance: ProcessInstance, timers: list[Timer], now: datetime) -> None:
+def _quarantine_unfired(instance: ProcessInstance, waiting: list[WaitingTimer], now: datetime) -> None:
     """A timer the engine would not fire at its due time must not be claimed forever: flag it."""
-    for timer in timers:
-        if timer.state == "waiting":
-            timer.state = "stuck"
+    for timer in waiting:
+        if timer.due_at < now:
+            db.session.execute(update(Timer).where(Timer.task_uuid == timer.task_id).values(state="stuck"))
             add_event(instance, now, "scheduler", "timer_stuck", element_id=timer.element_id,
                       article=timer.article, payload={"due_at": timer.due_at.isoformat()})
 

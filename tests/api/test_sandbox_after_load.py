@@ -102,8 +102,9 @@ def insert_definition(app: Flask, key: str, xml: str) -> int:
     """A definition row written directly, bypassing deploy-time validation."""
     bundle = {f"nmg2025/{key.removeprefix('nmg2025_')}.bpmn": xml}
     with app.app_context():
+        latest = db.session.scalar(select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key))
         definition = ProcessDefinition(
-            key=key, version=1, name="沙箱验证流程", policy="nmg2025", content_hash=bundle_hash({"key": key, **bundle}),
+            key=key, version=(latest or 0) + 1, name="沙箱验证流程", policy="nmg2025", content_hash=bundle_hash({"key": key, **bundle}),
             bundle=bundle, source_path=next(iter(bundle)), deployed_at=clock.now(),
         )
         db.session.add(definition)
