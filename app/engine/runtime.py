@@ -25,6 +25,7 @@ from app.engine.views import CompletedElement, ReadyTask, StepOutcome, WaitingTi
 
 _effects: ContextVar[list[dict[str, Any]] | None] = ContextVar("engine_effects", default=None)
 HANDLER_SERVICES: dict[str, Callable[..., Any]] = {}
+MAX_ENGINE_ROUNDS = 20
 
 
 def provide_handler_service(name: str, function: Callable[..., Any]) -> None:
@@ -135,13 +136,20 @@ class Workflow:
         return task
 
     def _run(self, now: datetime, action: Callable[[], list[Task] | None]) -> StepOutcome:
-        outcome = StepOutcome()
+        outcome = StepOutcome(
+            ready_before={str(t.id) for t in self._wf.get_tasks(state=TaskState.READY, manual=True)},
+            timers_before={t.task_id: t for t in self.waiting_timers()},
+        )
         with engine_time(now), self._collect_effects(outcome.effects):
             try:
                 done = action() or []
                 outcome.completed.extend(_element(t) for t in done)
-                self._wf.refresh_timers()
-                self._wf.do_engine_steps(did_complete_task=lambda t: self._record(t, outcome))
+                for _ in range(MAX_ENGINE_ROUNDS):
+                    self._wf.refresh_timers()
+                    self._wf.do_engine_steps(did_complete_task=lambda t: self._record(t, outcome))
+                    # a timer armed in this step may already be due: it fires now, not on the next tick
+                    if not self._wf.get_tasks(state=TaskState.READY, manual=False):
+                        break
             except SpiffWorkflowException as err:
                 raise self._engine_error(err) from err
         return outcome

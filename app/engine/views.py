@@ -49,3 +49,6 @@ class StepOutcome:
 
     completed: list[CompletedElement] = field(default_factory=list)
     effects: list[dict[str, Any]] = field(default_factory=list)
+    # what the workflow was waiting for before the step: the read models are synced from the difference
+    ready_before: set[str] = field(default_factory=set)
+    timers_before: dict[str, WaitingTimer] = field(default_factory=dict)

@@ -11,7 +11,6 @@ from app.engine.views import StepOutcome
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.models import Center, CenterOrganisation, Event, HumanTask, ProcessInstance, Timer
-from app.models.types import UtcDateTime
 from app.services.definitions import process_for_definition
 from app.services.effects import apply_effects
 
@@ -59,7 +58,7 @@ def record_step(
         instance.status = status
     instance.updated_at = now
     with db.session.no_autoflush:
-        _sync_human_tasks(instance, workflow, now, set(submitted))
+        _sync_human_tasks(instance, workflow, outcome, now, set(submitted))
         fired = _sync_timers(instance, workflow, outcome, now)
     _write_events(instance, outcome, actor, now, submitted, fired)
     if status == "completed":
@@ -108,16 +107,12 @@ def _center_organisations(center_id: int | None) -> dict[str, int]:
     return {role: org for role, org in rows}
 
 
-def _sync_human_tasks(instance: ProcessInstance, workflow: Workflow, now: datetime, handled: set[str]) -> None:
-    existing = {
-        uuid: row_id
-        for uuid, row_id in db.session.execute(
-            select(HumanTask.task_uuid, HumanTask.id).where(HumanTask.instance_id == instance.id,
-                                                            HumanTask.state == "ready")
-        )
-    }
+def _sync_human_tasks(
+    instance: ProcessInstance, workflow: Workflow, outcome: StepOutcome, now: datetime, handled: set[str]
+) -> None:
+    """Insert the newly ready tasks, cancel the ones that stopped being ready (the engine's difference)."""
     ready = workflow.ready_tasks()
-    new = [task for task in ready if task.task_id not in existing]
+    new = [task for task in ready if task.task_id not in outcome.ready_before]
     if new:
         organisations = _center_organisations(instance.center_id)
         db.session.execute(insert(HumanTask), [
@@ -130,26 +125,21 @@ def _sync_human_tasks(instance: ProcessInstance, workflow: Workflow, now: dateti
             }
             for task in new
         ])
-    ready_ids = {t.task_id for t in ready}
-    gone = [row_id for uuid, row_id in existing.items() if uuid not in ready_ids and uuid not in handled]
+    gone = outcome.ready_before - {t.task_id for t in ready} - handled
     if gone:
         db.session.execute(
-            update(HumanTask).where(HumanTask.id.in_(gone)).values(state="cancelled", completed_at=now)
+            update(HumanTask).where(HumanTask.task_uuid.in_(gone), HumanTask.state == "ready")
+            .values(state="cancelled", completed_at=now)
         )
 
 
 def _sync_timers(
     instance: ProcessInstance, workflow: Workflow, outcome: StepOutcome, now: datetime
 ) -> dict[str, float]:
-    existing = {
-        uuid: (row_id, due_at)
-        for row_id, uuid, due_at in db.session.execute(
-            select(Timer.id, Timer.task_uuid, Timer.due_at).where(
-                Timer.instance_id == instance.id, Timer.state == "waiting")
-        )
-    }
-    waiting = workflow.waiting_timers()
-    new = [timer for timer in waiting if timer.task_id not in existing]
+    """Insert newly armed timers; mark the ones no longer waiting fired (with their lag) or cancelled."""
+    before = outcome.timers_before
+    waiting = workflow.waiting_timers() if (before or outcome.completed) else []
+    new = [timer for timer in waiting if timer.task_id not in before]
     if new:
         db.session.execute(insert(Timer), [
             {
@@ -159,26 +149,26 @@ def _sync_timers(
             for t in new
         ])
     for timer in waiting:
-        known = existing.get(timer.task_id)
-        if known is not None and known[1] != timer.due_at:
-            db.session.execute(update(Timer).where(Timer.id == known[0]).values(due_at=timer.due_at))
+        known = before.get(timer.task_id)
+        if known is not None and known.due_at != timer.due_at:  # a cycle timer moved on
+            db.session.execute(update(Timer).where(Timer.task_uuid == timer.task_id).values(due_at=timer.due_at))
     completed_ids = {c.task_id for c in outcome.completed}
     waiting_ids = {t.task_id for t in waiting}
     fired: dict[str, float] = {}
-    cancelled: list[int] = []
-    for uuid, (row_id, due_at) in existing.items():
+    cancelled: list[str] = []
+    for uuid, timer in before.items():
         if uuid in waiting_ids:
             continue
         if uuid in completed_ids:
-            lag = max(0.0, (now - UtcDateTime.as_utc(due_at)).total_seconds() * 1000)
+            lag = max(0.0, (now - timer.due_at).total_seconds() * 1000)
             fired[uuid] = lag
             db.session.execute(
-                update(Timer).where(Timer.id == row_id).values(state="fired", fired_at=now, lag_ms=lag)
+                update(Timer).where(Timer.task_uuid == uuid).values(state="fired", fired_at=now, lag_ms=lag)
             )
         else:
-            cancelled.append(row_id)
+            cancelled.append(uuid)
     if cancelled:
-        db.session.execute(update(Timer).where(Timer.id.in_(cancelled)).values(state="cancelled"))
+        db.session.execute(update(Timer).where(Timer.task_uuid.in_(cancelled)).values(state="cancelled"))
     return fired
 
 
