@@ -145,8 +145,8 @@ def clone_reports(center_ids: list[int]) -> None:
     next_id = template.id + 1
     instances, task_rows, timer_rows = [], [], []
     for center_id in center_ids[1:]:
-        ids: dict[str, str] = {}
-        state = UUID_RE.sub(lambda m: ids.setdefault(m.group(0), str(uuid.uuid4())), template.state)
+        ids = {old: str(uuid.uuid4()) for old in set(UUID_RE.findall(template.state))}
+        state = UUID_RE.sub(lambda m, fresh=ids: fresh[m.group(0)], template.state)
         state = state.replace(f'"center_id": {center_ids[0]},', f'"center_id": {center_id},')
         instances.append({
             "id": next_id, "definition_id": template.definition_id, "process_key": template.process_key,
