@@ -60,3 +60,6 @@ def run_checks(params: Mapping[str, Any], context: HandlerContext) -> dict[str, 
         "all_passed": all(r.passed for r in results),
         "failed_rules": [r.rule for r in results if not r.passed],
     }
+
+
+from handlers.checks import nmg2020, nmg2025  # noqa: E402,F401

@@ -1,0 +1,265 @@
+"""Shared pieces of the policy checks: reading the center profile and writing Chinese reasons.
+
+A `Reader` reads values from the profile and records every key it could not use: absent (or null) keys
+and keys whose value has the wrong type (e.g. a string where a number of people is expected). Those keys
+make the check's `missing` list and its result is never `passed` (procedures.md, "the center profile").
+Paths name nested keys the way the profile spells them: `director.fulltime`,
+`technical_committee[2].is_chair`.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from handlers.checks import CheckResult, Profile
+
+_ABSENT = object()
+
+# What the profile's nested objects are called when the object itself is absent or malformed.
+CONTAINER_LABELS = {"director": "主任（总经理）信息"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A profile key the check could not use: `kind` is "missing" or "invalid"."""
+
+    path: str
+    label: str
+    kind: str
+    expected: str = ""
+    received: Any = None
+
+
+class Reader:
+    """Reads typed values from a profile, collecting the keys it could not use."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self.problems: list[Problem] = []
+
+    # --- lookups -------------------------------------------------------------------------------------------
+
+    def _record(self, problem: Problem) -> None:
+        if all(p.path != problem.path for p in self.problems):
+            self.problems.append(problem)
+
+    def _lookup(self, path: str, label: str, source: Mapping[str, Any] | None) -> Any:
+        """The raw value at `path` (in `source`, or walked from the profile), or `_ABSENT` after recording why."""
+        if source is not None:
+            key = path.rsplit(".", 1)[-1]
+            value = source.get(key)
+            if value is None:
+                self._record(Problem(path, label, "missing"))
+                return _ABSENT
+            return value
+        node: Any = self.profile
+        walked: list[str] = []
+        for part in path.split("."):
+            walked.append(part)
+            where = ".".join(walked)
+            if not isinstance(node, Mapping):
+                parent = where.rsplit(".", 1)[0]
+                self._record(Problem(parent, CONTAINER_LABELS.get(parent, parent), "invalid", "对象", node))
+                return _ABSENT
+            node = node.get(part)
+            if node is None:
+                self._record(Problem(where, label if where == path else CONTAINER_LABELS.get(where, where), "missing"))
+                return _ABSENT
+        return node
+
+    def number(self, path: str, label: str, *, integer: bool = False, maximum: int | None = None,
+               source: Mapping[str, Any] | None = None) -> Fraction | None:
+        """A non-negative number (exact, as a Fraction), or None when absent or not a usable number.
+
+        `maximum` bounds what is plausible (e.g. 12 months a year); a value above it is malformed data.
+        """
+        value = self._lookup(path, label, source)
+        if value is _ABSENT:
+            return None
+        expected = "非负整数" if integer else "非负数"
+        if maximum is not None:
+            expected = f"不超过 {maximum} 的{expected}"
+        usable = isinstance(value, int | float) and not isinstance(value, bool)
+        if usable and isinstance(value, float):
+            usable = math.isfinite(value) and (not integer or value.is_integer())
+        if not usable or value < 0 or (maximum is not None and value > maximum):
+            self._record(Problem(path, label, "invalid", expected, value))
+            return None
+        return Fraction(value)
+
+    def boolean(self, path: str, label: str, *, source: Mapping[str, Any] | None = None) -> bool | None:
+        """A true/false value, or None when absent or not a boolean."""
+        value = self._lookup(path, label, source)
+        if value is _ABSENT:
+            return None
+        if not isinstance(value, bool):
+            self._record(Problem(path, label, "invalid", "是/否（true/false）", value))
+            return None
+        return value
+
+    def text(self, path: str, label: str, *, source: Mapping[str, Any] | None = None) -> str | None:
+        """A non-empty string, or None when absent, empty or not a string."""
+        value = self._lookup(path, label, source)
+        if value is _ABSENT:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self._record(Problem(path, label, "invalid", "非空文字", value))
+            return None
+        return value
+
+    def records(self, path: str, label: str) -> list[Mapping[str, Any]] | None:
+        """A list of objects (e.g. committee members), or None when absent or not such a list."""
+        value = self._lookup(path, label, None)
+        if value is _ABSENT:
+            return None
+        if not isinstance(value, Sequence) or isinstance(value, str | bytes) or not all(
+            isinstance(item, Mapping) for item in value
+        ):
+            self._record(Problem(path, label, "invalid", "对象列表", value))
+            return None
+        return list(value)
+
+    # --- results -------------------------------------------------------------------------------------------
+
+    @property
+    def missing(self) -> list[str]:
+        """The paths that could not be used, in the order they were read."""
+        return [p.path for p in self.problems]
+
+    def unusable(self, rule: str, article: str, subject: str, note: str = "") -> CheckResult:
+        """The result of a check that lacks data: not passed, naming what is missing or malformed."""
+        absent = [f"{p.label}（{p.path}）" for p in self.problems if p.kind == "missing"]
+        invalid = [
+            f"{p.label}（{p.path}）应为{p.expected}，收到 {_show(p.received)}" for p in self.problems if p.kind == "invalid"
+        ]
+        parts = []
+        if absent:
+            parts.append("缺少" + "、".join(absent) + "的数据")
+        if invalid:
+            parts.append("；".join(invalid))
+        reason = f"无法核对{article}（{subject}）：" + "；".join(parts)
+        return CheckResult(rule, article, False, with_note(reason, note), self.missing)
+
+
+# --- reason formatting ---------------------------------------------------------------------------------------
+
+
+def fmt(value: Fraction | int | float) -> str:
+    """A number as Chinese texts write it: 500, 3000, 499.5 (no trailing zeros, no grouping)."""
+    if isinstance(value, Fraction) and value.denominator == 1:
+        return str(value.numerator)
+    number = float(value)
+    if number.is_integer():
+        return str(int(number))
+    return f"{number:.4f}".rstrip("0").rstrip(".")
+
+
+def percent(part: Fraction | int, whole: Fraction | int) -> str:
+    """`part / whole` as a percentage truncated (not rounded) to two decimals, so 49.999 % never reads 50 %."""
+    share = Fraction(part) / Fraction(whole) * 100
+    truncated = Fraction(math.floor(share * 100), 100)
+    return fmt(truncated) + "%"
+
+
+def with_note(reason: str, note: str) -> str:
+    """`reason` followed by an optional note sentence."""
+    if not note:
+        return reason
+    return f"{reason}。{note}" if not reason.endswith("。") else f"{reason}{note}"
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def at_least(
+    profile: Profile, *, rule: str, article: str, key: str, label: str, unit: str, minimum: int,
+    integer: bool = False, maximum: int | None = None, note: str = "",
+) -> CheckResult:
+    """A "不少于 minimum" condition on one profile number: passes at exactly `minimum` (不少于 = ≥)."""
+    reader = Reader(profile)
+    value = reader.number(key, label, integer=integer, maximum=maximum)
+    if value is None:
+        return reader.unusable(rule, article, f"{label}不少于 {minimum} {unit}", note)
+    passed = value >= minimum
+    verdict = "达到" if passed else "低于"
+    reason = f"{label} {fmt(value)} {unit}，{verdict}{article}要求的不少于 {minimum} {unit}"
+    return CheckResult(rule, article, passed, with_note(reason, note), [])
+
+
+# --- the technical (guidance) committee: nmg2025 第十五条 and nmg2020 三(二) say the same thing -----------------
+
+
+def _member_name(member: Mapping[str, Any], index: int) -> str:
+    name = member.get("name")
+    return f"第 {index + 1} 名委员（{name}）" if isinstance(name, str) and name.strip() else f"第 {index + 1} 名委员"
+
+
+def committee_insider_share(
+    profile: Profile, *, rule: str, article: str, committee: str, insiders: str, limit: Fraction,
+) -> CheckResult:
+    """Members from the lead unit and co-builders are 不超过 `limit` of all members (exactly `limit` passes)."""
+    subject = f"{committee}中{insiders}人员不超过总人数三分之一"
+    reader = Reader(profile)
+    members = reader.records("technical_committee", f"{committee}名单")
+    if members is None:
+        return reader.unusable(rule, article, subject)
+    flags = [
+        reader.boolean(f"technical_committee[{i}].from_lead_or_cobuilder", f"{_member_name(m, i)}是否来自{insiders}",
+                       source=m)
+        for i, m in enumerate(members)
+    ]
+    if reader.problems:
+        return reader.unusable(rule, article, subject)
+    total = len(members)
+    if total == 0:
+        return CheckResult(rule, article, False, f"{committee}名单为空：{article}要求成立{committee}，"
+                                                 f"其中{insiders}人员不超过总人数三分之一", [])
+    inside = sum(1 for flag in flags if flag)
+    allowed = math.floor(total * limit)
+    passed = Fraction(inside, total) <= limit
+    verdict = "未超过" if passed else "超过"
+    reason = (f"{committee}共 {total} 人，其中{insiders}人员 {inside} 人（占 {percent(inside, total)}），"
+              f"{verdict}{article}规定的总人数三分之一（{total} 人中至多 {allowed} 人）")
+    return CheckResult(rule, article, passed, reason, [])
+
+
+def committee_chair_external(profile: Profile, *, rule: str, article: str, committee: str, insiders: str) -> CheckResult:
+    """The committee's chair (主任) is an expert from outside the lead unit and the co-builders."""
+    subject = f"{committee}主任由非{insiders}的专家担任"
+    reader = Reader(profile)
+    members = reader.records("technical_committee", f"{committee}名单")
+    if members is None:
+        return reader.unusable(rule, article, subject)
+    chair_flags = [
+        reader.boolean(f"technical_committee[{i}].is_chair", f"{_member_name(m, i)}是否为{committee}主任", source=m)
+        for i, m in enumerate(members)
+    ]
+    if reader.problems:
+        return reader.unusable(rule, article, subject)
+    if not members:
+        return CheckResult(rule, article, False, f"{committee}名单为空：{article}要求成立{committee}，"
+                                                 f"其主任由非{insiders}的有影响力的专家担任", [])
+    chairs = [i for i, flag in enumerate(chair_flags) if flag]
+    if not chairs:
+        return CheckResult(rule, article, False, f"{committee}名单中未指定主任：{article}要求{committee}主任"
+                                                 f"由非{insiders}的有影响力的专家担任", [])
+    if len(chairs) > 1:
+        return CheckResult(rule, article, False, f"{committee}名单中标记了 {len(chairs)} 名主任，应为 1 名，"
+                                                 f"请核对后再按{article}核对主任来源", [])
+    index = chairs[0]
+    chair = members[index]
+    name = _member_name(chair, index)
+    inside = reader.boolean(f"technical_committee[{index}].from_lead_or_cobuilder", f"{name}是否来自{insiders}",
+                            source=chair)
+    if inside is None:
+        return reader.unusable(rule, article, subject)
+    if inside:
+        return CheckResult(rule, article, False, f"{committee}主任为{name}，来自{insiders}；{article}要求主任"
+                                                 f"由非{insiders}的有影响力的专家担任", [])
+    return CheckResult(rule, article, True, f"{committee}主任为{name}，不来自{insiders}，符合{article}"
+                                            f"（专家的影响力由评审人员判断）", [])
