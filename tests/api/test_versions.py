@@ -14,9 +14,10 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def _stage(root: Path, name_of_review: str) -> Path:
-    target = root / "nmg2025" / "two_step_probe.bpmn"
+    target = root / "nmg2025" / "version_probe.bpmn"
     target.parent.mkdir(parents=True, exist_ok=True)
     xml = (FIXTURES / "nmg2025" / "two_step_probe.bpmn").read_text(encoding="utf-8")
+    xml = xml.replace("nmg2025_two_step_probe", "nmg2025_version_probe")  # a key no other test deploys
     target.write_text(xml.replace('name="审核"', f'name="{name_of_review}"'), encoding="utf-8")
     return target
 
@@ -27,10 +28,10 @@ def test_new_version_for_new_instances_only(app: Flask, people: dict[str, Any], 
         _stage(tmp_path, "审核")
         first = deploy_directory(tmp_path)
         again = deploy_directory(tmp_path)
-    assert [(d.key, d.version, d.created) for d in first] == [("nmg2025_two_step_probe", 1, True)]
+    assert [(d.key, d.version, d.created) for d in first] == [("nmg2025_version_probe", 1, True)]
     assert [(d.version, d.created) for d in again] == [(1, False)]  # same content: stored once
 
-    body = {"process_key": "nmg2025_two_step_probe", "center_id": people["centers"]["a"]}
+    body = {"process_key": "nmg2025_version_probe", "center_id": people["centers"]["a"]}
     old = supervisor.post("/api/v1/instances", json=body).get_json()
     with app.app_context():
         _stage(tmp_path, "复核")
@@ -47,7 +48,7 @@ def test_new_version_for_new_instances_only(app: Flask, people: dict[str, Any], 
              for i in (old, new)}
     assert names == {old["id"]: "审核", new["id"]: "复核"}
     listed = {p["key"]: p["version"] for p in supervisor.get("/api/v1/processes").get_json()}
-    assert listed["nmg2025_two_step_probe"] == 2
+    assert listed["nmg2025_version_probe"] == 2
 
 
 @pytest.mark.parametrize("mutation,element_id", [
