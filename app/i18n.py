@@ -1,18 +1,34 @@
-"""Locale selection: zh-CN by default, English when the client asks for it."""
+"""Locale selection: zh-CN by default; a language chosen on the page wins, then Accept-Language."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, request, session
 
 from app.extensions import babel
 
 LOCALES = ("zh_CN", "en")
+LANG_COOKIE = "lang"  # set by /lang/<code> together with the session value
+
+
+def normalise(code: str | None) -> str | None:
+    """A supported locale for `code` (zh, zh-CN, zh_CN, en, en-US ...), or None."""
+    if not code:
+        return None
+    code = code.replace("-", "_").lower()
+    if code.startswith("en"):
+        return "en"
+    if code.startswith("zh"):
+        return "zh_CN"
+    return None
 
 
 def select_locale() -> str:
-    """Best match of the request's Accept-Language among the supported locales."""
+    """The session's or cookie's chosen language, else the best match of Accept-Language."""
     try:
+        chosen = normalise(session.get("lang")) or normalise(request.cookies.get(LANG_COOKIE))
+        if chosen:
+            return chosen
         best = request.accept_languages.best_match(["zh-CN", "zh", "en"])
     except RuntimeError:
         return "zh_CN"

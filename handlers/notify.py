@@ -9,8 +9,9 @@ from handlers.registry import HandlerContext, operator
 
 @operator("notify")
 def notify(params: Mapping[str, Any], context: HandlerContext) -> dict[str, Any]:
-    """Emit a notification to `role` with message `template`; returns what was queued."""
+    """Emit a notification to `role` from `template` (with an optional `message`); returns what was queued."""
     role = str(params["role"])
     template = str(params["template"])
-    context.emit("notification", role=role, template=template, element_id=context.element_id)
+    extra = {"message": str(params["message"])} if params.get("message") else {}
+    context.emit("notification", role=role, template=template, element_id=context.element_id, **extra)
     return {"queued": True, "role": role, "template": template}

@@ -6,6 +6,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,20 +17,30 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.extensions import db
+from app.models import ClockState
 from app.services.definitions import forget_definitions
 from tests.support import seed_people
 
 PG_URL = os.environ.get("TIC_TEST_POSTGRES_URL")
+SIMULATION_START = datetime(2024, 1, 1, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = ["sqlite", "postgres"]
 
 
 def _upgrade(url: str) -> None:
+    """Migrate a fresh database and deploy the repository's processes into it (tests then copy it)."""
     from flask_migrate import upgrade
+
+    from app.services.deploy import deploy_directory
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TIC_CLOCK": "simulated"})
     with app.app_context():
         upgrade()
+        # a fixed start for the simulated clock: tests move it to fixed dates and it never goes backwards,
+        # so starting from the real date would break them once that date is past
+        db.session.add(ClockState(id=1, now=SIMULATION_START))
+        db.session.commit()
+        deploy_directory(ROOT / "processes")
         db.engine.dispose()
 
 
@@ -65,13 +76,22 @@ def _truncate_all(url: str) -> None:
             "AND tablename NOT IN ('alembic_version', 'process_definition')"
         )]
         conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+        conn.execute(sa.insert(ClockState.__table__).values(id=1, now=SIMULATION_START))
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def sqlite_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One database file per session, overwritten from the template before each test (apps are reused)."""
+    return tmp_path_factory.mktemp("db") / "tic.db"
+
+
 @pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def database_url(request: pytest.FixtureRequest) -> str:
     if request.param == "sqlite":
-        path = tmp_path / "tic.db"
+        path: Path = request.getfixturevalue("sqlite_path")
+        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         forget_definitions()  # ids repeat across test databases
         return f"sqlite:///{path}"
@@ -81,14 +101,41 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+_APPS: dict[str, tuple[Flask, dict[str, Any]]] = {}
+
+
 def make_app(database_url: str, **config: Any) -> Flask:
-    """A test app on `database_url` with the simulated clock and the repository's processes deployed."""
+    """A test app on `database_url` with the simulated clock and the repository's processes deployed.
+
+    Building an app costs ~0.2 s (flask-smorest documents every view), so one app per database URL is
+    reused: its config is restored to the first build's before `config` is applied, and rate-limit
+    counters are cleared. The database itself is fresh for every test (see `database_url`).
+    """
     from app.services.deploy import deploy_directory
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TIC_CLOCK": "simulated", "TESTING": True, **config})
+    cached = _APPS.get(database_url)
+    if cached is None:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TIC_CLOCK": "simulated", "TESTING": True})
+        _APPS[database_url] = cached = (app, dict(app.config))
+    app, baseline = cached
+    app.config.clear()
+    app.config.update(baseline)
+    app.config.update(config)
+    _reset_rate_limits()
     with app.app_context():
         deploy_directory(ROOT / "processes")
     return app
+
+
+def _reset_rate_limits() -> None:
+    from app import extensions
+
+    limiter = getattr(extensions, "limiter", None)
+    if limiter is not None:
+        try:
+            limiter.reset()
+        except Exception:  # noqa: BLE001 - storage not initialised yet for this app
+            pass
 
 
 @pytest.fixture

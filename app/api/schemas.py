@@ -76,6 +76,8 @@ class HumanTaskSchema(Schema):
 class TaskDetailSchema(HumanTaskSchema):
     form = fields.Dict(allow_none=True)
     data = fields.Dict()
+    recorded = fields.Dict(attribute="context", data_key="context", dump_only=True,
+                           metadata={"description": "data recorded by earlier steps (submissions, check results)"})
     instance_version = fields.Integer()
 
 

@@ -35,7 +35,8 @@ class TaskById(MethodView):
     def get(self, task_id: int) -> SimpleNamespace:
         """A task with its form (JSON Schema) and prefilled data."""
         detail = tasks.task_detail(current_user(), task_id)
-        return with_extra(detail.task, form=detail.form, data=detail.data, instance_version=detail.instance_version)
+        return with_extra(detail.task, form=detail.form, data=detail.data, instance_version=detail.instance_version,
+                          context=detail.context)
 
 
 @bp.route("/<int:task_id>/complete")

@@ -3,6 +3,7 @@ from app.models.audit import Event, Notification
 from app.models.calendar import CalendarDay, CalendarYear
 from app.models.centers import Center, CenterOrganisation
 from app.models.clock import ClockState
+from app.models.files import StoredFile
 from app.models.people import Organisation, User
 from app.models.processes import HumanTask, ProcessDefinition, ProcessInstance, Timer
 
@@ -18,6 +19,7 @@ __all__ = [
     "Organisation",
     "ProcessDefinition",
     "ProcessInstance",
+    "StoredFile",
     "Timer",
     "User",
 ]

@@ -71,6 +71,10 @@ class HumanTask(db.Model):  # type: ignore[name-defined,misc]
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     completed_by: Mapped[str | None] = mapped_column(String(80))
     data: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    # who of the lane's organisation is working on it (web inbox), and the unsubmitted form saved as a draft
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
 
 
 class Timer(db.Model):  # type: ignore[name-defined,misc]

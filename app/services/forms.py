@@ -48,11 +48,30 @@ def validate_submission(form_key: str | None, data: dict[str, Any]) -> None:
         raise InvalidSubmission(_("提交的表单有误，请按提示修改"), errors)
 
 
-def _title(schema: dict[str, Any], field: str) -> str:
-    prop = schema.get("properties", {}).get(field, {})
+TYPE_NAMES = {"number": "数字", "integer": "整数", "string": "文本", "boolean": "是/否", "array": "列表",
+              "object": "对象", "null": "空值"}
+
+
+def _title_of(prop: Any, fallback: str) -> str:
+    """A field's label from its own schema: x-title-en in English, else its title."""
+    if not isinstance(prop, dict):
+        return fallback
     if str(get_locale() or "").startswith("en"):
-        return str(prop.get("x-title-en", field))
-    return str(prop.get("title", field))
+        return str(prop.get("x-title-en", fallback))
+    return str(prop.get("title", fallback))
+
+
+def _nearest_title(schema: dict[str, Any], path: list[Any]) -> str:
+    """The label of the innermost titled schema along `path` (array indices are skipped)."""
+    node: Any = schema
+    title = _("表单")
+    for part in path:
+        if isinstance(part, int):
+            node = node.get("items", {}) if isinstance(node, dict) else {}
+            continue
+        node = node.get("properties", {}).get(part, {}) if isinstance(node, dict) else {}
+        title = _title_of(node, str(part))
+    return title
 
 
 def _describe(error: ValidationError, schema: dict[str, Any]) -> tuple[str, str]:
@@ -61,15 +80,20 @@ def _describe(error: ValidationError, schema: dict[str, Any]) -> tuple[str, str]
     if kind == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else path
         field = f"{path}.{missing}" if path else missing
-        return field, _("%(title)s 为必填项", title=_title(schema, missing))
+        own = error.schema.get("properties", {}).get(missing) if isinstance(error.schema, dict) else None
+        return field, _("%(title)s 为必填项", title=_title_of(own, missing))
     if kind == "additionalProperties":
         declared = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
         extras = sorted(set(error.instance if isinstance(error.instance, dict) else {}) - set(declared))
         return path or extras[0], _("不允许的字段：%(names)s", names="、".join(extras))
     field = path or "_form"
-    title = _title(schema, str(error.absolute_path[0])) if error.absolute_path else _("表单")
+    title = _nearest_title(schema, list(error.absolute_path))
+    expected: Any = error.validator_value
+    if kind == "type" and not str(get_locale() or "").startswith("en"):
+        names = [expected] if isinstance(expected, str) else list(expected)
+        expected = "、".join(TYPE_NAMES.get(str(t), str(t)) for t in names)
     messages = {
-        "type": _("%(title)s 的类型不正确（应为 %(expected)s）", title=title, expected=error.validator_value),
+        "type": _("%(title)s 的类型不正确（应为 %(expected)s）", title=title, expected=expected),
         "minimum": _("%(title)s 不能小于 %(limit)s", title=title, limit=error.validator_value),
         "maximum": _("%(title)s 不能大于 %(limit)s", title=title, limit=error.validator_value),
         "exclusiveMinimum": _("%(title)s 必须大于 %(limit)s", title=title, limit=error.validator_value),

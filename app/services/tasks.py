@@ -1,7 +1,7 @@
 """Human tasks: the inbox, a task with its form, and completing it under the instance lock."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -24,6 +24,7 @@ class TaskDetail:
     form: dict[str, Any] | None
     data: dict[str, Any]
     instance_version: int
+    context: dict[str, Any] = field(default_factory=dict)  # what earlier steps recorded, for reviewers
 
 
 def inbox(user: User, center_id: int | None = None, process_key: str | None = None) -> list[HumanTask]:
@@ -54,13 +55,15 @@ def task_detail(user: User, task_id: int) -> TaskDetail:
     task = _task_for(user, task_id)
     form = forms.form_schema(task.form_key) if task.form_key else None
     data: dict[str, Any] = {}
+    context: dict[str, Any] = {}
     instance = lock_free_instance(task.instance_id)
     if task.state == "ready":
         workflow = open_workflow(instance)
         visible = workflow.task_data(task.task_uuid)
         props = (form or {}).get("properties", {})
         data = {k: v for k, v in visible.items() if k in props or k in ("center_name", "report_year", "due_at")}
-    return TaskDetail(task, form, data, instance.version)
+        context = {k: v for k, v in visible.items() if not k.startswith("spiff__")}
+    return TaskDetail(task, form, data, instance.version, context)
 
 
 def lock_free_instance(instance_id: int) -> ProcessInstance:

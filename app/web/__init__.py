@@ -1,15 +1,167 @@
-"""Server-rendered pages (Jinja, Flask-Babel): views parse, call one service, render. No business logic here."""
+"""Server-rendered pages (Jinja, Flask-Babel): views parse, call one service, render. No business logic here.
+
+Shared by every page module:
+- a module under app/web defines a blueprint named `bp` and is listed in BLUEPRINT_MODULES;
+- `app.web.auth.current_staff()` is the logged-in `User` (pass it to services), `login_required` and
+  `app.web.auth.roles_required(*roles)` protect views;
+- templates extend `base.html` (blocks `title`, `content`, `scripts`); filters `local_dt`, `local_date`,
+  `role_label`, `status_label` and the `form_fields.html` macros are available everywhere;
+- a DomainError raised by a service renders `errors.html` with its status (404/403/409/422) outside /api/.
+"""
 from __future__ import annotations
 
+import os
+from datetime import date, datetime
 from importlib import import_module
+from pathlib import Path
+from typing import Any
 
-from flask import Flask
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+from app.errors import DomainError
+from app.extensions import csrf, limiter, login_manager
 
 # modules under app/web that define a blueprint named `bp`, registered in this order
-BLUEPRINT_MODULES: list[str] = []
+BLUEPRINT_MODULES: list[str] = ["auth", "inbox", "tasks", "centers", "files", "monitor", "dashboard", "clock"]
+
+ROLE_LABELS = {
+    "authority": _l("主管部门"), "sponsor": _l("推荐单位"), "applicant": _l("建设单位"), "council": _l("理事会"),
+    "expert": _l("专家"), "evaluator": _l("评估机构"), "supervisor": _l("监督人员"), "designer": _l("流程设计"),
+    "admin": _l("管理员"),
+}
+STATUS_LABELS = {
+    "proposed": _l("拟建"), "cultivating": _l("培育"), "approved_for_preparation": _l("批准筹建"),
+    "under_construction": _l("建设中"), "established": _l("已成立"), "rectifying": _l("整改中"),
+    "revoked": _l("已撤销"), "running": _l("进行中"), "completed": _l("已完成"), "error": _l("出错"),
+    "suspended": _l("已暂停"), "terminated": _l("已终止"), "ready": _l("待办"), "cancelled": _l("已取消"),
+}
+POLICY_LABELS = {
+    "national": _l("国家技术创新中心"), "xpcc": _l("兵团技术创新中心"), "nmg2020": _l("内蒙古（2020版）"),
+    "nmg2025": _l("内蒙古（2025版）"), "jinzhong": _l("晋中市技术创新中心"),
+}
+PROCEDURE_LABELS = {
+    "establishment": _l("建设申报"), "preparation": _l("筹建与验收"), "annual_report": _l("年度报告"),
+    "evaluation": _l("评估"), "major_change": _l("重大事项变更"), "revocation": _l("撤销"),
+}
+OVERSIGHT_ROLES = ("supervisor", "admin", "authority")
 
 
 def init_web(app: Flask) -> None:
-    """Register the web blueprints."""
+    """Register login, CSRF (not on the bearer-token API), the rate limiter, filters and the web blueprints."""
+    app.config.setdefault("TIC_MAX_UPLOAD_MB", float(os.environ.get("TIC_MAX_UPLOAD_MB", "20")))
+    app.config.setdefault("TIC_FILES_DIR", os.environ.get(
+        "TIC_FILES_DIR", str(Path(__file__).resolve().parents[2] / "instance" / "files")))
+    app.config.setdefault("TIC_LOGIN_LIMIT", os.environ.get("TIC_LOGIN_LIMIT", "10/minute"))
+    # a whole form may carry several attachments; each file is limited by the files service
+    app.config.setdefault("MAX_CONTENT_LENGTH", int(app.config["TIC_MAX_UPLOAD_MB"] * 5 * 1024 * 1024) + 1024 * 1024)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # token lives as long as the session
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("请先登录")
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+    limiter.init_app(app)
+    for rule in app.url_map.iter_rules():  # the JSON API authenticates by bearer token: no cookie, no CSRF
+        if rule.rule.startswith("/api/") and "." in rule.endpoint:
+            blueprint = app.blueprints.get(rule.endpoint.split(".", 1)[0])
+            if blueprint is not None:
+                csrf.exempt(blueprint)
+
+    app.jinja_env.filters.update(
+        local_dt=local_dt, local_date=local_date, role_label=role_label, status_label=status_label,
+        policy_label=policy_label, procedure_label=procedure_label,
+    )
+    app.jinja_env.tests["startingwith"] = lambda value, prefix: str(value).startswith(prefix)
+    app.context_processor(_layout_context)
+    _wrap_error_handlers(app)
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(f"app.web.{name}").bp)
+
+
+def local_dt(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A datetime shown in China Standard Time."""
+    from app.clock import CHINA
+
+    return value.astimezone(CHINA).strftime(fmt) if value else ""
+
+
+def local_date(value: datetime | date | None) -> str:
+    """A date (or the China-time date of a datetime)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return local_dt(value, "%Y-%m-%d")
+    return value.isoformat()
+
+
+def role_label(role: str | None) -> str:
+    """A role key in the user's language."""
+    return str(ROLE_LABELS.get(role or "", role or ""))
+
+
+def status_label(status: str | None) -> str:
+    """A center, instance or task status in the user's language."""
+    return str(STATUS_LABELS.get(status or "", status or ""))
+
+
+def policy_label(policy: str | None) -> str:
+    """A policy key in the user's language."""
+    return str(POLICY_LABELS.get(policy or "", policy or ""))
+
+
+def procedure_label(procedure: str | None) -> str:
+    """A procedure key (`annual_report`, or a process key `nmg2025_annual_report`) in the user's language."""
+    key = procedure or ""
+    if key not in PROCEDURE_LABELS and "_" in key and key.split("_", 1)[0] in POLICY_LABELS:
+        key = key.split("_", 1)[1]
+    return str(PROCEDURE_LABELS.get(key, procedure or ""))
+
+
+def _layout_context() -> dict[str, Any]:
+    from flask_babel import get_locale
+
+    return {"oversight_roles": OVERSIGHT_ROLES, "current_locale": str(get_locale() or "zh_CN")}
+
+
+def _wrap_error_handlers(app: Flask) -> None:
+    """Pages get HTML error pages; /api/ keeps the JSON handlers registered before us."""
+    spec = app.error_handler_spec[None][None]
+    api_domain = spec.get(DomainError)
+    api_http = spec.get(HTTPException)
+
+    @app.errorhandler(DomainError)
+    def _domain(err: DomainError) -> Any:
+        if request.path.startswith("/api/") and api_domain is not None:
+            return api_domain(err)
+        return render_template("errors.html", status=err.status, message=err.message), err.status
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException) -> Any:
+        if request.path.startswith("/api/") and api_http is not None:
+            return api_http(err)
+        if err.response is not None:
+            return err
+        if (err.code or 500) < 400:
+            return err
+        return render_template("errors.html", status=err.code, message=_http_message(err)), err.code or 500
+
+
+def _http_message(err: HTTPException) -> str:
+    from flask_babel import gettext as _
+
+    code = err.code or 500
+    messages = {
+        400: _("请求无效：表单可能已过期，请返回刷新页面后重试"),
+        403: _("您无权访问该页面"),
+        404: _("页面不存在，或您无权查看"),
+        405: _("不支持该请求方法"),
+        413: _("上传的文件过大"),
+        429: str(err.description or _("操作过于频繁，请稍后再试")),
+    }
+    return messages.get(code, _("服务器内部错误"))

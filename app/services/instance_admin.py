@@ -1,0 +1,137 @@
+"""Suspend, resume and terminate an instance: under its lock, with a required reason, logged as events.
+
+Only administrators and supervisors (of the instance's policy) may do this. Authorities are deliberately
+left out: they are a lane in the procedures (they review and decide), so letting them pause or stop an
+instance would let a party to the procedure step around it; they still see everything on the monitor.
+
+A suspended instance keeps its ready tasks and waiting timers, but nothing moves: completing a task is
+refused (`steps.require_active`) and the scheduler only claims timers of `running` instances, so a timer
+that comes due meanwhile fires on the first tick after the instance is resumed (with its real lag).
+Terminating cancels the ready tasks and the waiting timers in the read models; the engine state is kept
+as it was, for the record.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import clock
+from app.errors import Conflict, Forbidden, InvalidSubmission, NotFound
+from app.extensions import db
+from app.models import Center, Event, HumanTask, ProcessInstance, Timer, User
+from app.services import access
+from app.services.steps import add_event, lock_instance
+
+ADMIN_ROLES = ("admin", "supervisor")
+REASON_MAX = 500
+# action -> statuses it may start from
+TRANSITIONS = {
+    "suspend": ("running", "error"),
+    "resume": ("suspended",),
+    "terminate": ("running", "error", "suspended"),
+}
+EVENT_KINDS = {"suspend": "instance_suspended", "resume": "instance_resumed", "terminate": "instance_terminated"}
+
+
+def may_administer(user: User, center: Center | None) -> bool:
+    """Administrators anywhere; supervisors for centers of their own policy (or every policy if unscoped)."""
+    if user.role == "admin":
+        return True
+    if user.role != "supervisor":
+        return False
+    return center is None or user.policy is None or user.policy == center.policy
+
+
+def allowed_actions(user: User, instance: ProcessInstance, center: Center | None) -> list[str]:
+    """The actions `user` may take on `instance` in its current status (for showing the forms)."""
+    if not may_administer(user, center):
+        return []
+    return [action for action, sources in TRANSITIONS.items() if instance.status in sources]
+
+
+def suspend(user: User, instance_id: int, reason: str, expected_version: int | None = None) -> ProcessInstance:
+    """Pause a running instance: its tasks can't be completed and its timers don't fire; commits."""
+    return _transition(user, instance_id, "suspend", reason, expected_version)
+
+
+def resume(user: User, instance_id: int, reason: str, expected_version: int | None = None) -> ProcessInstance:
+    """Return a suspended instance to the status it had; due timers fire on the next tick; commits."""
+    return _transition(user, instance_id, "resume", reason, expected_version)
+
+
+def terminate(user: User, instance_id: int, reason: str, expected_version: int | None = None) -> ProcessInstance:
+    """End an unfinished instance for good, cancelling its ready tasks and waiting timers; commits."""
+    return _transition(user, instance_id, "terminate", reason, expected_version)
+
+
+def _clean_reason(reason: str | None) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise InvalidSubmission("请填写原因", {"reason": ["必须填写原因"]})
+    if len(text) > REASON_MAX:
+        raise InvalidSubmission("原因过长", {"reason": [f"原因不能超过 {REASON_MAX} 个字"]})
+    return text
+
+
+def _transition(
+    user: User, instance_id: int, action: str, reason: str, expected_version: int | None,
+) -> ProcessInstance:
+    text = _clean_reason(reason)
+    now = clock.now()
+    try:
+        instance = lock_instance(instance_id)
+        center = db.session.get(Center, instance.center_id) if instance.center_id else None
+        if not access.may_see_instance(user, instance, center):
+            raise NotFound(f"流程实例不存在：{instance_id}")
+        if not may_administer(user, center):
+            raise Forbidden("只有管理员或本政策的监督人员可以暂停、恢复或终止流程实例")
+        if expected_version is not None and expected_version != instance.version:
+            raise Conflict(f"流程实例已变化（版本 {instance.version}，页面上的是 {expected_version}），请刷新后重试")
+        if instance.status not in TRANSITIONS[action]:
+            raise Conflict(f"流程实例 {instance.id} 当前状态为 {instance.status}，不能执行该操作")
+        payload = _apply(instance, action, now)
+        instance.updated_at = now
+        add_event(instance, now, user.username, EVENT_KINDS[action], payload={"reason": text, **payload})
+        db.session.commit()
+    except StaleDataError as err:
+        db.session.rollback()
+        raise Conflict("流程实例已被他人修改，请刷新后重试") from err
+    except Exception:
+        db.session.rollback()
+        raise
+    return instance
+
+
+def _apply(instance: ProcessInstance, action: str, now: datetime) -> dict[str, Any]:
+    previous = instance.status
+    if action == "suspend":
+        instance.status = "suspended"
+        return {"previous_status": previous}
+    if action == "resume":
+        instance.status = _status_before_suspension(instance)
+        return {"previous_status": previous, "status": instance.status}
+    instance.status = "terminated"
+    tasks = list(db.session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == "ready")
+    ))
+    for task in tasks:
+        task.state, task.completed_at = "cancelled", now
+    timers = list(db.session.scalars(
+        select(Timer).where(Timer.instance_id == instance.id, Timer.state.in_(("waiting", "stuck")))
+    ))
+    for timer in timers:
+        timer.state = "cancelled"
+    return {"previous_status": previous, "cancelled_tasks": len(tasks), "cancelled_timers": len(timers)}
+
+
+def _status_before_suspension(instance: ProcessInstance) -> str:
+    """The status recorded by the latest suspension (running or error)."""
+    event = db.session.scalar(
+        select(Event).where(Event.instance_id == instance.id, Event.kind == "instance_suspended")
+        .order_by(Event.id.desc()).limit(1)
+    )
+    previous = ((event.payload or {}) if event else {}).get("previous_status")
+    return previous if previous in TRANSITIONS["suspend"] else "running"

@@ -1,0 +1,79 @@
+"""nmg2025 第三十一条(一): two consecutive years without an annual report start the revocation automatically."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.processes.test_nmg2025_annual_report import GOOD_REPORT, set_clock
+from tests.processes.test_nmg2025_establishment import (
+    act,
+    center,
+    create_center,
+    events,
+    instance,
+    rewind_clock,
+    status_changes,
+)
+
+
+def reports_of(people: dict[str, Any], center_id: int) -> dict[int, dict[str, Any]]:
+    """The center's annual-report instances by report year (started by the scheduler)."""
+    listed = people["supervisor"].get(f"/api/v1/instances?center_id={center_id}").get_json()
+    return {int(i["data"]["report_year"]): i for i in listed if i["process_key"] == "nmg2025_annual_report"}
+
+
+def revocations_of(people: dict[str, Any], center_id: int) -> list[dict[str, Any]]:
+    listed = people["supervisor"].get(f"/api/v1/instances?center_id={center_id}").get_json()
+    return [i for i in listed if i["process_key"] == "nmg2025_revocation"]
+
+
+@pytest.fixture
+def reporting(app: Flask, people: dict[str, Any]) -> int:
+    """A center approved on 2025-09-10: it owes reports on 2025 (due 2026-01-31) and every later year."""
+    rewind_clock(app, "2025-09-10T10:00:00+08:00")
+    return create_center(people, name="内蒙古自治区现代煤化工技术创新中心", status="established",
+                         approved_at="2025-09-10", established_at="2025-09-10")
+
+
+def test_two_consecutive_missing_reports_start_revocation(people: dict[str, Any], reporting: int) -> None:
+    supervisor, authority = people["supervisor"], people["authority"]
+    set_clock(supervisor, "2026-02-01T00:00:00+08:00")  # the 2025 report is overdue: one missing year
+    first = reports_of(people, reporting)[2025]
+    trail = events(supervisor, first["id"])
+    [counted] = [e for e in trail if e["element_id"] == "count_missing_reports"]
+    assert counted["article"] == "第三十一条(一)"
+    assert not [e for e in trail if e["kind"] == "procedure_started"]
+    assert revocations_of(people, reporting) == []
+
+    set_clock(supervisor, "2027-02-01T00:00:00+08:00")  # the 2026 report is overdue too: two in a row
+    second = reports_of(people, reporting)[2026]
+    [follow] = [e for e in events(supervisor, second["id"]) if e["kind"] == "procedure_started"]
+    assert follow["article"] == "第三十一条(一)" and follow["element_id"] == "start_revocation"
+    [revocation] = revocations_of(people, reporting)
+    assert revocation["id"] == follow["payload"]["instance_id"]
+    assert revocation["started_by"] == f"instance:{second['id']}"
+    assert revocation["data"]["ground"] == "第三十一条(一)" and "连续2年" in revocation["data"]["facts"]
+    # the supervisor still handles the overdue report; centers A and B (one missing year each) are untouched
+    assert "escalate_overdue" in [t["element_id"] for t in instance(supervisor, second["id"])["ready_tasks"]]
+    assert all(revocations_of(people, people["centers"][k]) == [] for k in ("a", "b"))
+
+    act(supervisor, revocation["id"], "verify_grounds",
+        {"ground": "第三十一条(一)", "facts": revocation["data"]["facts"]})
+    act(authority, revocation["id"], "authority_revocation_decision", {"decision": "approve"})
+    assert center(supervisor, reporting)["status"] == "revoked"
+    assert status_changes(supervisor, revocation["id"]) == [("established", "revoked", "第三十一条(一)")]
+
+
+def test_a_report_on_time_breaks_the_chain(people: dict[str, Any], reporting: int) -> None:
+    supervisor = people["supervisor"]
+    set_clock(supervisor, "2026-01-15T09:00:00+08:00")
+    first = reports_of(people, reporting)[2025]
+    act(people["applicant"], first["id"], "submit_report", GOOD_REPORT)
+    set_clock(supervisor, "2027-02-01T00:00:00+08:00")  # 2026 missing, 2025 submitted on time
+    second = reports_of(people, reporting)[2026]
+    assert [e["element_id"] for e in events(supervisor, second["id"]) if e["kind"] == "procedure_started"] == []
+    assert "escalate_overdue" in [t["element_id"] for t in instance(supervisor, second["id"])["ready_tasks"]]
+    assert revocations_of(people, reporting) == []
+    assert center(supervisor, reporting)["status"] == "established"
