@@ -16,7 +16,12 @@ class ProcessSchema(Schema):
     version = fields.Integer()
     name = fields.String()
     policy = fields.String()
+    policy_title = fields.String(allow_none=True)
     deployed_at = fields.DateTime()
+    effective_from = fields.Date(allow_none=True)
+    effective_to = fields.Date(allow_none=True)
+    in_force = fields.Boolean()
+    note = fields.String(allow_none=True, metadata={"description": "why the policy is not in force today"})
 
 
 class CenterCreateSchema(Schema):

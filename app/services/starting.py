@@ -4,12 +4,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from app.clock import CHINA
 from app.engine.parser import BpmnDefinitionError
 from app.engine.runtime import EngineError, Workflow
 from app.errors import ProcessError
 from app.extensions import db
 from app.models import Center, ProcessInstance
-from app.services import start_data
+from app.services import policies, start_data
 from app.services.definitions import process_for_definition
 from app.services.deploy import latest_definition
 from app.services.steps import add_event, record_step
@@ -26,6 +27,10 @@ def begin_instance(
             f"流程 {process_key} 属于政策 {definition.policy}，与中心的政策 {center.policy} 不符",
             {"process_key": [f"应选择 {center.policy}_ 开头的流程"]},
         )
+    not_in_force = policies.out_of_force(definition.policy, now.astimezone(CHINA).date()) \
+        if definition.policy != "common" else None
+    if not_in_force and process_key.endswith("_establishment"):
+        raise ProcessError(f"不能按该政策发起新的组建程序：{not_in_force}", {"process_key": [not_in_force]})
     initial = start_data.prepare(process_key, center, data, now)
     try:
         workflow, outcome = Workflow.start(process_for_definition(definition.id), initial, now)
@@ -42,6 +47,8 @@ def begin_instance(
     add_event(instance, now, who, "instance_started", payload={
         "process_key": process_key, "version": definition.version, "data": initial,
     })
+    if not_in_force:  # running centers keep their policy's procedures; supervisors see that it has lapsed
+        add_event(instance, now, "system", "warning", payload={"code": "policy_out_of_force", "message": not_in_force})
     record_step(instance, workflow, outcome, who, now)
     return instance
 
