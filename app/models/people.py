@@ -36,4 +36,4 @@ class User(db.Model):  # type: ignore[name-defined,misc]
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     active: Mapped[bool] = mapped_column(default=True)
 
-    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+    organisation: Mapped[Organisation | None] = relationship(lazy="select")

@@ -27,8 +27,11 @@ def policy(key: str) -> dict[str, Any]:
 
 
 def out_of_force(key: str, day: date) -> str | None:
-    """Why policy `key` is not in force on `day` (a Chinese sentence), or None when it is."""
-    rule = policy(key)
+    """Why policy `key` is not in force on `day` (a Chinese sentence), or None when it is (or has no yaml)."""
+    try:
+        rule = policy(key)
+    except NotFound:
+        return None
     start, end = rule.get("effective_from"), rule.get("effective_to")
     title = rule.get("title", key)
     if isinstance(start, date) and day < start:

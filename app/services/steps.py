@@ -115,7 +115,7 @@ def _sync_human_tasks(
     new = [task for task in ready if task.task_id not in outcome.ready_before]
     if new:
         organisations = _center_organisations(instance.center_id)
-        db.session.execute(insert(HumanTask), [
+        db.session.execute(insert(HumanTask.__table__), [
             {
                 "instance_id": instance.id, "task_uuid": task.task_id, "element_id": task.element_id,
                 "name": task.name, "lane": task.lane,
@@ -141,7 +141,7 @@ def _sync_timers(
     waiting = workflow.waiting_timers() if (before or outcome.completed) else []
     new = [timer for timer in waiting if timer.task_id not in before]
     if new:
-        db.session.execute(insert(Timer), [
+        db.session.execute(insert(Timer.__table__), [
             {
                 "instance_id": instance.id, "task_uuid": t.task_id, "element_id": t.element_id, "name": t.name,
                 "article": t.article, "due_at": t.due_at, "state": "waiting",
@@ -191,4 +191,5 @@ def _write_events(
             "payload": payload,
         })
     if rows:
-        db.session.execute(insert(Event), rows)
+        db.session.flush()  # events added through the ORM earlier in this step keep their place in the trail
+        db.session.execute(insert(Event.__table__), rows)
