@@ -8,7 +8,7 @@ object on stdout.
 
 Phases, on a fresh SQLite database in a temporary directory (removed at the end), each N instances
 of benchmarks/three_tasks.bpmn (start + 3 task completions) after W uncounted warm-up instances:
-  http     `tic serve --workers 1 --threads 1` (gunicorn, sync worker), driven with requests on 127.0.0.1
+  http     `tic serve --workers 1 --threads 1` (gunicorn gthread worker, one thread, keep-alive), driven with requests on 127.0.0.1
   wsgi     the same requests through Flask's test client in-process (no socket, no gunicorn)
   service  `instances.start_instance` / `tasks.complete_task` in-process, inside one app context
   engine   SpiffWorkflow alone: deserialize + run the ready user task + engine steps + serialize
@@ -227,7 +227,7 @@ def drive_api(client: Any, base: str, seeded: dict[str, Any], n: int, warmup: in
 
 
 class Server:
-    """`tic serve` with one sync worker; stopped with SIGTERM (then SIGKILL) by its own pid."""
+    """`tic serve` with one worker and one thread; stopped with SIGTERM (then SIGKILL) by its own pid."""
 
     def __init__(self, env: dict[str, str], log_path: Path) -> None:
         self.port = free_port()
@@ -455,7 +455,7 @@ def summarise(n: int, http: dict[str, list[float]], wsgi: dict[str, list[float]]
         "cpu_count": os.cpu_count(),
         "platform": platform.platform(),
         "database": "sqlite",
-        "server": "tic serve --workers 1 --threads 1 (gunicorn sync)",
+        "server": "tic serve --workers 1 --threads 1 (gunicorn gthread, one thread)",
     }
 
 
