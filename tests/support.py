@@ -1,12 +1,12 @@
 """Test data helpers shared by the suites (fast: no password hashing)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from app import clock
 from app.extensions import db
-from app.models import Center, CenterOrganisation
+from app.models import Center, CenterOrganisation, ClockState
 from app.services.centers import LANE_ROLES
 from app.services.users import create_user, organisation
 
@@ -42,3 +42,16 @@ def seed_people(policy: str = "nmg2025") -> dict[str, Any]:
     users["admin"] = (f"{policy}_admin", "admin", token)
     db.session.commit()
     return {"users": users, "centers": centers}
+
+
+def set_stored_clock(moment: datetime) -> None:
+    """Test setup only: store `moment` as the simulated clock (ClockState id=1) and commit.
+
+    Unlike the clock API this may move the clock backwards and runs no tick; the caller holds an app context.
+    """
+    state = db.session.get(ClockState, 1)
+    if state is None:
+        db.session.add(ClockState(id=1, now=moment))
+    else:
+        state.now = moment
+    db.session.commit()

@@ -80,7 +80,7 @@ def test_stale_instance_version_is_409(people: dict[str, Any]) -> None:
     set_clock(people["supervisor"], "2026-12-01T09:00:00+08:00")
     started = start_report(people)
     task_id = started["ready_tasks"][0]["id"]
-    from tests.processes.test_nmg2025_annual_report import GOOD_REPORT
+    from tests.processes.support import GOOD_REPORT
 
     stale = people["applicant"].post(
         f"/api/v1/tasks/{task_id}/complete", json={"data": GOOD_REPORT, "instance_version": 999}

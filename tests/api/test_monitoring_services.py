@@ -19,15 +19,7 @@ from app.services import dashboard, instance_admin, instances, monitoring, overd
 from app.services.monitoring import InstanceFilters
 from app.services.tick import run_tick
 from app.services.users import create_user
-
-REPORT = {
-    "summary": "本年度围绕现代煤化工关键技术开展攻关，完成中试两项，新增授权发明专利十二件。",
-    "achievements": "突破煤制烯烃催化剂寿命瓶颈，成果在两家企业转化应用。",
-    "problems": "高端人才引进难，部分大型仪器依赖进口。",
-    "next_year_plan": "完成万吨级示范线建设，新增专职研究人员十名。",
-    "fulltime_researchers": 42,
-    "annual_operating_funds": 800,
-}
+from tests.processes.support import GOOD_REPORT as REPORT
 
 
 def user(people: dict[str, Any], key: str) -> User:

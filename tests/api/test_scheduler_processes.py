@@ -15,27 +15,19 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import ClockState, Event, ProcessInstance, Timer
+from app.models import Event, ProcessInstance, Timer
 from app.services.deploy import deploy_file
 from app.services.instances import start_instance
+from tests.support import set_stored_clock
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TIC = Path(sys.executable).parent / "tic"
 START = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 
 
-def _set_clock(moment: datetime) -> None:
-    state = db.session.get(ClockState, 1)
-    if state is None:
-        db.session.add(ClockState(id=1, now=moment))
-    else:
-        state.now = moment
-    db.session.commit()
-
-
 def _start_probes(app: Flask, center_id: int, due_times: list[datetime]) -> list[int]:
     with app.app_context():
-        _set_clock(START)
+        set_stored_clock(START)
         deploy_file(FIXTURES / "nmg2025" / "timer_probe.bpmn", FIXTURES)
         db.session.commit()
         return [
@@ -90,7 +82,7 @@ def test_two_schedulers_fire_each_of_1000_timers_once(
         pytest.skip("SKIP LOCKED sharing between scheduler processes is a PostgreSQL property")
     ids = _start_probes(app, people["centers"]["a"], [START + timedelta(days=30)] * 1000)
     with app.app_context():
-        _set_clock(START + timedelta(days=31))
+        set_stored_clock(START + timedelta(days=31))
     _wait_until_fired(app, 1000, _schedulers(database_url, 2), limit_s=240)
     per_instance = Counter(instance_id for instance_id, _, _ in _timer_events(app))
     assert set(per_instance) == set(ids) and set(per_instance.values()) == {1}
@@ -106,7 +98,7 @@ def test_stopped_scheduler_catches_up_in_due_order(app: Flask, people: dict[str,
     ids = _start_probes(app, people["centers"]["a"], dues)
     with app.app_context():
         # the clock moves 3 days and 1 hour while no scheduler runs: nothing fires
-        _set_clock(START + timedelta(days=3, hours=1))
+        set_stored_clock(START + timedelta(days=3, hours=1))
         assert db.session.scalar(select(func.count()).select_from(Timer).where(Timer.state == "fired")) == 0
         db.session.rollback()
     _wait_until_fired(app, len(dues), _schedulers(database_url, 1), limit_s=60)

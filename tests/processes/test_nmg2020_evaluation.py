@@ -8,11 +8,16 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import clock
-from app.extensions import db
-from app.models import ClockState
-from tests.conftest import Actor
-from tests.support import seed_people
+from tests.processes.support import (
+    complete,
+    events,
+    nmg2020_people,
+    outcome,
+    set_clock,
+    status_changes,
+)
+from tests.processes.support import instance as view
+from tests.processes.support import ready_tasks as ready
 
 NOTICE = {"cycle": 1, "materials_due": "2029-07-31", "requirements": "按创新能力、市场化创新服务能力报送定量数据和定性材料。"}
 MATERIALS = {
@@ -29,57 +34,9 @@ def grade(value: str) -> dict[str, Any]:
             "qualitative_opinion": "材料齐全，数据与年度报告一致。", "grade": value}
 
 
-def people_at(app: Flask, client: FlaskClient, moment: datetime) -> dict[str, Any]:
-    """nmg2020 centers A and B (approved 2026-06-01) with one user per role, the clock pinned at `moment`."""
-    with app.app_context():
-        clock.now()
-        state = db.session.get(ClockState, 1)
-        assert state is not None
-        state.now = moment
-        seeded = seed_people("nmg2020")
-    return {"centers": seeded["centers"],
-            **{key: Actor(client, token, name, role) for key, (name, role, token) in seeded["users"].items()}}
-
-
 @pytest.fixture
 def nmg(app: Flask, client: FlaskClient) -> dict[str, Any]:
-    return people_at(app, client, datetime(2029, 6, 20, 1, 0, tzinfo=UTC))  # three full years after 2026-06-01
-
-
-def set_clock(actor: Actor, iso: str) -> dict[str, Any]:
-    response = actor.post("/api/v1/clock", json={"now": iso})
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
-def ready(actor: Actor, instance_id: int, element_id: str) -> list[dict[str, Any]]:
-    return [t for t in actor.get("/api/v1/tasks").get_json()
-            if t["instance_id"] == instance_id and t["element_id"] == element_id]
-
-
-def complete(actor: Actor, instance_id: int, element_id: str, data: dict[str, Any], status: int = 200) -> Any:
-    [task] = ready(actor, instance_id, element_id)
-    response = actor.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
-    assert response.status_code == status, response.get_json()
-    return response.get_json()
-
-
-def view(actor: Actor, instance_id: int) -> dict[str, Any]:
-    return actor.get(f"/api/v1/instances/{instance_id}").get_json()
-
-
-def events(actor: Actor, instance_id: int) -> list[dict[str, Any]]:
-    return actor.get(f"/api/v1/instances/{instance_id}/events").get_json()
-
-
-def outcome(actor: Actor, instance_id: int) -> Any:
-    done = [e for e in events(actor, instance_id) if e["kind"] == "instance_completed"]
-    return done[0]["payload"]["result"].get("outcome") if done else None
-
-
-def status_changes(actor: Actor, instance_id: int) -> list[tuple[str, str, str]]:
-    return [(e["payload"]["from"], e["payload"]["to"], e["article"])
-            for e in events(actor, instance_id) if e["kind"] == "center_status_changed"]
+    return nmg2020_people(app, client, datetime(2029, 6, 20, 1, 0, tzinfo=UTC))  # three full years after 2026-06-01
 
 
 def center(nmg: dict[str, Any]) -> dict[str, Any]:

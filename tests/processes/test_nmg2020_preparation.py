@@ -11,11 +11,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import clock
-from app.extensions import db
-from app.models import ClockState
-from tests.conftest import Actor
-from tests.support import seed_people
+from tests.processes.support import (
+    complete,
+    events,
+    nmg2020_people,
+    set_clock,
+)
+from tests.processes.support import instance as view
+from tests.processes.support import ready_tasks as ready
 
 COMMITTEE = [{"name": f"外部专家{i}", "from_lead_or_cobuilder": False, "is_chair": i == 0} for i in range(4)] + [
     {"name": "牵头单位专家", "from_lead_or_cobuilder": True, "is_chair": False}]
@@ -29,47 +32,9 @@ SETUP: dict[str, Any] = {
 }
 
 
-def people_at(app: Flask, client: FlaskClient, moment: datetime) -> dict[str, Any]:
-    """nmg2020 centers A and B with one user per role, the simulated clock pinned at `moment`."""
-    with app.app_context():
-        clock.now()
-        state = db.session.get(ClockState, 1)
-        assert state is not None
-        state.now = moment
-        seeded = seed_people("nmg2020")
-    return {"centers": seeded["centers"],
-            **{key: Actor(client, token, name, role) for key, (name, role, token) in seeded["users"].items()}}
-
-
 @pytest.fixture
 def nmg(app: Flask, client: FlaskClient) -> dict[str, Any]:
-    return people_at(app, client, datetime(2024, 6, 20, 1, 0, tzinfo=UTC))
-
-
-def set_clock(actor: Actor, iso: str) -> dict[str, Any]:
-    response = actor.post("/api/v1/clock", json={"now": iso})
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
-def ready(actor: Actor, instance_id: int, element_id: str) -> list[dict[str, Any]]:
-    return [t for t in actor.get("/api/v1/tasks").get_json()
-            if t["instance_id"] == instance_id and t["element_id"] == element_id]
-
-
-def complete(actor: Actor, instance_id: int, element_id: str, data: dict[str, Any], status: int = 200) -> Any:
-    [task] = ready(actor, instance_id, element_id)
-    response = actor.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
-    assert response.status_code == status, response.get_json()
-    return response.get_json()
-
-
-def view(actor: Actor, instance_id: int) -> dict[str, Any]:
-    return actor.get(f"/api/v1/instances/{instance_id}").get_json()
-
-
-def events(actor: Actor, instance_id: int) -> list[dict[str, Any]]:
-    return actor.get(f"/api/v1/instances/{instance_id}/events").get_json()
+    return nmg2020_people(app, client, datetime(2024, 6, 20, 1, 0, tzinfo=UTC))
 
 
 @pytest.fixture

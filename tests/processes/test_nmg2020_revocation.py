@@ -8,11 +8,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import clock
-from app.extensions import db
-from app.models import ClockState
-from tests.conftest import Actor
-from tests.support import seed_people
+from tests.processes.support import (
+    complete,
+    events,
+    nmg2020_people,
+    outcome,
+)
+from tests.processes.support import ready_tasks as ready
 
 GROUNDS = ["evaluation_failed_after_rectification", "missing_annual_report", "absent_from_evaluation", "fraud",
            "lead_unit_bankrupt", "illegal_or_noncompliant"]
@@ -21,42 +23,9 @@ CASE = {"ground": "fraud", "facts": "2027年度报告中研发投入数据经审
 REVOKE = {"decision": "approve", "document_number": "内科发〔2027〕5号"}
 
 
-def people_at(app: Flask, client: FlaskClient, moment: datetime) -> dict[str, Any]:
-    """nmg2020 centers A and B with one user per role, the simulated clock pinned at `moment`."""
-    with app.app_context():
-        clock.now()
-        state = db.session.get(ClockState, 1)
-        assert state is not None
-        state.now = moment
-        seeded = seed_people("nmg2020")
-    return {"centers": seeded["centers"],
-            **{key: Actor(client, token, name, role) for key, (name, role, token) in seeded["users"].items()}}
-
-
 @pytest.fixture
 def nmg(app: Flask, client: FlaskClient) -> dict[str, Any]:
-    return people_at(app, client, datetime(2027, 5, 10, 1, 0, tzinfo=UTC))
-
-
-def ready(actor: Actor, instance_id: int, element_id: str) -> list[dict[str, Any]]:
-    return [t for t in actor.get("/api/v1/tasks").get_json()
-            if t["instance_id"] == instance_id and t["element_id"] == element_id]
-
-
-def complete(actor: Actor, instance_id: int, element_id: str, data: dict[str, Any], status: int = 200) -> Any:
-    [task] = ready(actor, instance_id, element_id)
-    response = actor.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
-    assert response.status_code == status, response.get_json()
-    return response.get_json()
-
-
-def events(actor: Actor, instance_id: int) -> list[dict[str, Any]]:
-    return actor.get(f"/api/v1/instances/{instance_id}/events").get_json()
-
-
-def outcome(actor: Actor, instance_id: int) -> Any:
-    done = [e for e in events(actor, instance_id) if e["kind"] == "instance_completed"]
-    return done[0]["payload"]["result"].get("outcome") if done else None
+    return nmg2020_people(app, client, datetime(2027, 5, 10, 1, 0, tzinfo=UTC))
 
 
 def center(nmg: dict[str, Any], key: str = "a") -> dict[str, Any]:

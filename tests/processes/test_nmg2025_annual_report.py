@@ -6,21 +6,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Actor
-
-GOOD_REPORT = {
-    "summary": "本年度围绕现代煤化工关键技术开展攻关，完成中试两项，新增授权发明专利十二件。",
-    "achievements": "突破煤制烯烃催化剂寿命瓶颈，成果在两家企业转化应用。",
-    "problems": "高端人才引进难，部分大型仪器依赖进口。",
-    "next_year_plan": "完成万吨级示范线建设，新增专职研究人员十名。",
-    "fulltime_researchers": 42,
-    "annual_operating_funds": 800,
-}
-
-
-def set_clock(actor: Actor, iso: str) -> dict[str, Any]:
-    response = actor.post("/api/v1/clock", json={"now": iso})
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
+from tests.processes.support import GOOD_REPORT, complete_task, instance, set_clock
 
 
 def start_report(people: dict[str, Any], year: int = 2026) -> dict[str, Any]:
@@ -39,14 +25,7 @@ def only_task(actor: Actor, element_id: str) -> dict[str, Any]:
 
 
 def complete(actor: Actor, element_id: str, data: dict[str, Any], status: int = 200) -> Any:
-    task = only_task(actor, element_id)
-    response = actor.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
-    assert response.status_code == status, response.get_json()
-    return response.get_json()
-
-
-def instance(actor: Actor, instance_id: int) -> dict[str, Any]:
-    return actor.get(f"/api/v1/instances/{instance_id}").get_json()
+    return complete_task(actor, only_task(actor, element_id)["id"], data, status)
 
 
 @pytest.fixture

@@ -1,134 +1,33 @@
-"""nmg2025 establishment (第十条, 第十一条(一)–(五), 第十二条) driven through the API with the simulated clock.
-
-The module also holds the small helpers the other nmg2025 procedure modules share.
-"""
+"""nmg2025 establishment (第十条, 第十一条(一)–(五), 第十二条) driven through the API with the simulated clock."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from app.extensions import db
-from app.models import ClockState
-from tests.conftest import Actor
-from tests.processes.test_nmg2025_annual_report import set_clock
-
-FILE = [{"name": "建设方案.pdf", "file_id": "file-0001"}]
-
-
-# ---- shared helpers ----------------------------------------------------------------------------------
-
-
-def rewind_clock(app: Flask, iso: str) -> None:
-    """Test setup only: put the simulated clock at `iso` (the API itself never moves it backwards)."""
-    moment = datetime.fromisoformat(iso).astimezone(UTC)
-    with app.app_context():
-        state = db.session.get(ClockState, 1)
-        if state is None:
-            db.session.add(ClockState(id=1, now=moment))
-        else:
-            state.now = moment
-        db.session.commit()
-
-
-def create_center(people: dict[str, Any], **fields: Any) -> int:
-    """A new nmg2025 center registered by 科技厅, played by center A's organisations."""
-    authority = people["authority"]
-    orgs = authority.get(f"/api/v1/centers/{people['centers']['a']}").get_json()["organisations"]
-    body = {"name": "内蒙古自治区稀土新材料技术创新中心（拟建）", "policy": "nmg2025", "category": "field",
-            "organisations": orgs, **fields}
-    response = authority.post("/api/v1/centers", json=body)
-    assert response.status_code == 201, response.get_json()
-    return int(response.get_json()["id"])
-
-
-def start(actor: Actor, process_key: str, center_id: int, data: dict[str, Any] | None = None) -> dict[str, Any]:
-    response = actor.post("/api/v1/instances", json={"process_key": process_key, "center_id": center_id,
-                                                     "data": data or {}})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def task(actor: Actor, instance_id: int, element_id: str) -> dict[str, Any]:
-    """The one ready task `element_id` of an instance in the actor's inbox."""
-    found = [t for t in actor.get("/api/v1/tasks").get_json()
-             if t["instance_id"] == instance_id and t["element_id"] == element_id]
-    assert len(found) == 1, (element_id, ready(actor, instance_id))
-    return found[0]
-
-
-def act(actor: Actor, instance_id: int, element_id: str, data: dict[str, Any], status: int = 200) -> Any:
-    """Complete the actor's task `element_id` of an instance with form `data`."""
-    response = actor.post(f"/api/v1/tasks/{task(actor, instance_id, element_id)['id']}/complete", json={"data": data})
-    assert response.status_code == status, response.get_json()
-    return response.get_json()
-
-
-def instance(actor: Actor, instance_id: int) -> dict[str, Any]:
-    return actor.get(f"/api/v1/instances/{instance_id}").get_json()
-
-
-def ready(actor: Actor, instance_id: int) -> list[str]:
-    """Element ids of the instance's ready tasks."""
-    return [t["element_id"] for t in instance(actor, instance_id)["ready_tasks"]]
-
-
-def events(actor: Actor, instance_id: int) -> list[dict[str, Any]]:
-    return list(actor.get(f"/api/v1/instances/{instance_id}/events").get_json())
-
-
-def status_changes(actor: Actor, instance_id: int) -> list[tuple[str, str, str]]:
-    """(from, to, article) of every center status change the instance made."""
-    return [(e["payload"]["from"], e["payload"]["to"], e["article"])
-            for e in events(actor, instance_id) if e["kind"] == "center_status_changed"]
-
-
-def center(actor: Actor, center_id: int) -> dict[str, Any]:
-    return dict(actor.get(f"/api/v1/centers/{center_id}").get_json())
-
-
-def result(actor: Actor, instance_id: int) -> dict[str, Any]:
-    """The result summary of a completed instance."""
-    done = [e for e in events(actor, instance_id) if e["kind"] == "instance_completed"]
-    assert len(done) == 1, "instance not completed"
-    return dict(done[0]["payload"]["result"])
-
-
-def every_step_cites_an_article(actor: Actor, instance_id: int) -> None:
-    steps = [e for e in events(actor, instance_id) if e["kind"] in ("element_completed", "timer_fired")]
-    assert steps and all(e["article"] for e in steps), [e["element_id"] for e in steps if not e["article"]]
-
+from tests.processes.support import (
+    FILE,
+    GOOD_PROFILE,
+    act,
+    center,
+    create_center,
+    events,
+    every_step_cites_an_article,
+    instance,
+    result,
+    rewind_clock,
+    set_clock,
+    start,
+    status_changes,
+    task,
+)
+from tests.processes.support import ready_elements as ready
 
 # ---- profiles for the 第十条, 第十五至十七条 and 第十九条 checks (handlers/checks/nmg2025.py) ----------------
 
 
-GOOD_PROFILE: dict[str, Any] = {
-    "submission_date": "2025-08-28",
-    "units": [
-        {"name": "包头示范稀土集团有限公司", "role": "lead", "kind": "enterprise"},
-        {"name": "内蒙古大学", "role": "co_builder", "kind": "university"},
-    ],
-    "annual_operating_funds": 800,
-    "rd_floor_area": 3600,
-    "equipment_value": 2600,
-    "fulltime_researchers": 45,
-    "fulltime_fixed_staff": 60,
-    "single_hired_staff": 40,
-    "director": {"age": 52, "title": "senior", "fulltime": True, "directs_other_platform": False,
-                 "months_at_center_per_year": 12},
-    "executive_director_fulltime": True,
-    "technical_committee": [
-        {"name": f"委员{i}", "from_lead_or_cobuilder": i < 3, "is_chair": i == 8} for i in range(9)
-    ],
-    "branches": [
-        {"name": "包头稀土永磁攻关基地", "kind": "key_technology"},
-        {"name": "赤峰成果转化基地", "kind": "transformation"},
-    ],
-    "strategic_directed": False,
-}
 SHORT_PROFILE = {**GOOD_PROFILE, "fulltime_researchers": 29}  # 第十条(二): 不少于30人
 
 

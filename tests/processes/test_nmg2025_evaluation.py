@@ -6,20 +6,20 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.processes.test_nmg2025_annual_report import set_clock
-from tests.processes.test_nmg2025_establishment import (
+from tests.processes.support import (
     FILE,
     act,
     center,
     events,
     every_step_cites_an_article,
     instance,
-    ready,
     rewind_clock,
+    set_clock,
     start,
     status_changes,
     task,
 )
+from tests.processes.support import ready_elements as ready
 
 MATERIALS = {
     "organisation_management": "理事会每年召开两次，主任负责制运行顺畅。",

@@ -6,18 +6,18 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.processes.test_nmg2025_establishment import (
+from tests.processes.support import (
     FILE,
     act,
     center,
     events,
     every_step_cites_an_article,
     instance,
-    ready,
     result,
     rewind_clock,
     start,
 )
+from tests.processes.support import ready_elements as ready
 
 NEW_UNITS = [
     {"name": "内蒙古示范稀土集团有限公司", "role": "lead", "kind": "enterprise"},

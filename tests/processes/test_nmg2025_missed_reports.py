@@ -6,14 +6,15 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.processes.test_nmg2025_annual_report import GOOD_REPORT, set_clock
-from tests.processes.test_nmg2025_establishment import (
+from tests.processes.support import (
+    GOOD_REPORT,
     act,
     center,
     create_center,
     events,
     instance,
     rewind_clock,
+    set_clock,
     status_changes,
 )
 

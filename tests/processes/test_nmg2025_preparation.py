@@ -6,8 +6,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.processes.test_nmg2025_annual_report import set_clock
-from tests.processes.test_nmg2025_establishment import (
+from tests.processes.support import (
     FILE,
     GOOD_PROFILE,
     act,
@@ -16,13 +15,14 @@ from tests.processes.test_nmg2025_establishment import (
     events,
     every_step_cites_an_article,
     instance,
-    ready,
     result,
     rewind_clock,
+    set_clock,
     start,
     status_changes,
     task,
 )
+from tests.processes.support import ready_elements as ready
 
 APPLICATION = {
     "function_positioning": "围绕稀土永磁材料形成研发—中试—产业化链条。",

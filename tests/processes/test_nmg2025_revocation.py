@@ -6,20 +6,20 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.processes.test_nmg2025_establishment import (
+from tests.processes.support import (
     FILE,
     act,
     center,
     events,
     every_step_cites_an_article,
     instance,
-    ready,
     result,
     rewind_clock,
     start,
     status_changes,
     task,
 )
+from tests.processes.support import ready_elements as ready
 
 GROUNDS = [f"第三十一条({n})" for n in "一二三四五六七"]
 
