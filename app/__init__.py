@@ -21,7 +21,6 @@ def create_app(config: dict[str, Any] | None = None, *, start_scheduler: bool | 
 
     from app import db_setup, i18n
     from app.api import init_api
-    from app.cli import init_cli
     from app.services.handler_services import provide_all
     from app.web import init_web
 
@@ -30,7 +29,6 @@ def create_app(config: dict[str, Any] | None = None, *, start_scheduler: bool | 
     i18n.init_i18n(app)
     init_api(app)
     init_web(app)
-    init_cli(app)
     if start_scheduler:
         from app.scheduler import start_in_process
 

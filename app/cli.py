@@ -108,9 +108,6 @@ def demo(as_json: bool) -> None:
         click.echo(f"center {c['id']}: {c['name']} ({c['policy']})")
 
 
-def init_cli(app: Flask) -> None:
-    """Nothing to bind: commands live on the `tic` group (Flask-Migrate adds `tic db ...`)."""
-
 
 @main.group("calendar")
 def calendar_group() -> None:

@@ -54,7 +54,3 @@ def parse_duration(text: str) -> timedelta | isodate.Duration:
         raise InvalidSubmission("时长格式无效", {"advance": [f"无效的 ISO 8601 时长：{text!r}"]}) from err
     return duration  # type: ignore[no-any-return]
 
-
-def china_date(moment: datetime) -> str:
-    """The calendar date of `moment` in China Standard Time (ISO)."""
-    return moment.astimezone(CHINA).date().isoformat()

@@ -93,4 +93,3 @@ class Timer(db.Model):  # type: ignore[name-defined,misc]
     fired_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     lag_ms: Mapped[float | None]
     claimed_by: Mapped[str | None] = mapped_column(String(80))
-    claim_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.errors import DomainError
@@ -58,9 +57,6 @@ def _window_open(center: Center, year: int, now: datetime) -> bool:
 def _start(center: Center, key: str, year: int) -> int | None:
     try:
         return start_instance(None, key, center.id, {"report_year": year}).id
-    except IntegrityError:  # another scheduler started it first (unique business key)
-        db.session.rollback()
-        return None
-    except DomainError:
+    except DomainError:  # e.g. Conflict: another scheduler started it first (unique business key)
         db.session.rollback()
         return None

@@ -10,8 +10,6 @@ from app.models import Center
 from app.services.deadlines import annual_report_due, annual_report_exemption
 from app.services.policies import policy
 
-__all__ = ["annual_report_due", "prepare"]
-
 
 def _annual_report(center: Center, data: dict[str, Any], now: datetime) -> dict[str, Any]:
     year = data.get("report_year", now.astimezone(CHINA).year - 1)

@@ -138,7 +138,7 @@ def _sync_timers(
 ) -> dict[str, float]:
     """Insert newly armed timers; mark the ones no longer waiting fired (with their lag) or cancelled."""
     before = outcome.timers_before
-    waiting = workflow.waiting_timers() if (before or outcome.completed) else []
+    waiting = workflow.waiting_timers()
     new = [timer for timer in waiting if timer.task_id not in before]
     if new:
         db.session.execute(insert(Timer.__table__), [

@@ -23,7 +23,6 @@ from app.models import ProcessInstance, Timer
 from app.services.steps import add_event, open_workflow, record_step
 
 EPSILON = timedelta(microseconds=1)
-CLAIM_TTL = timedelta(minutes=5)
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
 
 
@@ -61,7 +60,7 @@ def _fire_claimed(instance: ProcessInstance, now: datetime) -> int:
     claimed = db.session.execute(
         update(Timer)
         .where(Timer.instance_id == instance.id, Timer.state == "waiting", Timer.due_at < now)
-        .values(claimed_by=WORKER, claim_expires_at=now + CLAIM_TTL)
+        .values(claimed_by=WORKER)
         .returning(Timer.task_uuid, Timer.due_at)
     ).tuples().all()
     if not claimed:

@@ -90,7 +90,7 @@ def test_two_schedulers_fire_each_of_1000_timers_once(
         statuses = Counter(db.session.scalars(select(ProcessInstance.status).where(ProcessInstance.id.in_(ids))))
         workers = set(db.session.scalars(select(Timer.claimed_by).where(Timer.state == "fired")))
     assert statuses == {"completed": 1000}
-    assert len(workers) >= 1
+    assert workers and None not in workers  # every firing is recorded with the scheduler that claimed it
 
 
 def test_stopped_scheduler_catches_up_in_due_order(app: Flask, people: dict[str, Any], database_url: str) -> None:
