@@ -21,7 +21,7 @@ def create_app(config: dict[str, Any] | None = None, *, start_scheduler: bool | 
 
     from app import db_setup, i18n
     from app.api import init_api
-    from app.services.handler_services import provide_all
+    from app.services.running.handler_services import provide_all
     from app.web import init_web
 
     provide_all()

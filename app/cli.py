@@ -52,7 +52,7 @@ def scheduler() -> None:
 @with_appcontext
 def deploy(path: Path | None) -> None:
     """Deploy the BPMN files under PATH (default: processes/)."""
-    from app.services.deploy import deploy_directory
+    from app.services.infrastructure.deploy import deploy_directory
 
     root = path or Path(current_app.config["TIC_PROCESSES_DIR"])
     try:
@@ -79,7 +79,7 @@ def user() -> None:
 def user_create(username: str, role: str, organisation_name: str | None, policy: str | None,
                 password: str | None) -> None:
     """Create a user; prints its API token once."""
-    from app.services.users import create_user, organisation
+    from app.services.people.users import create_user, organisation
 
     try:
         org_id = organisation(organisation_name, role, policy).id if organisation_name else None
@@ -96,7 +96,7 @@ def user_create(username: str, role: str, organisation_name: str | None, policy:
 @with_appcontext
 def demo(as_json: bool) -> None:
     """Create the demo organisations, users and centers (credentials are refreshed on every run)."""
-    from app.services.demo import seed_demo
+    from app.services.infrastructure.demo import seed_demo
 
     result: dict[str, Any] = seed_demo()
     if as_json:
@@ -120,7 +120,7 @@ def calendar_group() -> None:
 @with_appcontext
 def calendar_import(file: Path, note: str | None) -> None:
     """Replace one year's schedule with a `date,is_working,name` CSV file."""
-    from app.services.calendar_admin import import_csv
+    from app.services.time.calendar_admin import import_csv
 
     try:
         result = import_csv(None, file.read_text(encoding="utf-8"), note=note)
@@ -135,7 +135,7 @@ def calendar_import(file: Path, note: str | None) -> None:
 @with_appcontext
 def calendar_seed(year: int) -> None:
     """Copy chinese_calendar's holidays and adjusted working days of YEAR into the editable table."""
-    from app.services.calendar_admin import seed_from_library
+    from app.services.time.calendar_admin import seed_from_library
 
     try:
         result = seed_from_library(year)

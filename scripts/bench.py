@@ -53,8 +53,8 @@ SEED = """
 import json
 from app import create_app
 from app.extensions import db
-from app.services.centers import create_center
-from app.services.users import create_user, organisation
+from app.services.centers.registry import create_center
+from app.services.people.users import create_user, organisation
 
 app = create_app()
 with app.app_context():
@@ -302,7 +302,8 @@ def wsgi_phase(env: dict[str, str], seeded: dict[str, Any], n: int, warmup: int,
 def service_phase(env: dict[str, str], seeded: dict[str, Any], n: int, warmup: int) -> dict[str, list[float]]:
     from app.extensions import db
     from app.models import User
-    from app.services import instances, tasks
+    from app.services.running import instances
+    from app.services.tasks import completion as tasks
 
     times: dict[str, list[float]] = {"complete": [], "start": []}
     with app_context(env):

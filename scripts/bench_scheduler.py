@@ -49,10 +49,10 @@ from app.models import (  # noqa: E402
     ProcessInstance,
     Timer,
 )
-from app.services import timers as timer_service  # noqa: E402
-from app.services.deploy import deploy_directory  # noqa: E402
-from app.services.instances import start_instance  # noqa: E402
-from app.services.users import organisation  # noqa: E402
+from app.services.infrastructure.deploy import deploy_directory  # noqa: E402
+from app.services.people.users import organisation  # noqa: E402
+from app.services.running import timers as timer_service  # noqa: E402
+from app.services.running.instances import start_instance  # noqa: E402
 
 PG_ADMIN = os.environ.get("TIC_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.extensions import db
 from app.models import ClockState
-from app.services.definitions import forget_definitions
+from app.services.infrastructure.definitions import forget_definitions
 from tests.support import seed_people
 
 PG_URL = os.environ.get("TIC_TEST_POSTGRES_URL")
@@ -31,7 +31,7 @@ def _upgrade(url: str) -> None:
     """Migrate a fresh database and deploy the repository's processes into it (tests then copy it)."""
     from flask_migrate import upgrade
 
-    from app.services.deploy import deploy_directory
+    from app.services.infrastructure.deploy import deploy_directory
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TIC_CLOCK": "simulated"})
     with app.app_context():
@@ -111,7 +111,7 @@ def make_app(database_url: str, **config: Any) -> Flask:
     reused: its config is restored to the first build's before `config` is applied, and rate-limit
     counters are cleared. The database itself is fresh for every test (see `database_url`).
     """
-    from app.services.deploy import deploy_directory
+    from app.services.infrastructure.deploy import deploy_directory
 
     cached = _APPS.get(database_url)
     if cached is None:

@@ -5,7 +5,7 @@ from flask import g, request
 
 from app.errors import Unauthenticated
 from app.models import User
-from app.services.users import authenticate_token
+from app.services.people.users import authenticate_token
 
 
 def authenticate() -> None:

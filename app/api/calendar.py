@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from app.api.auth import authenticate, current_user
 from app.calendar import WorkingPeriod
-from app.services import calendar_admin
+from app.services.time import calendar_admin
 
 PREFIX = "/calendar"
 bp = Blueprint("calendar", __name__, description="工作日历")

@@ -12,7 +12,8 @@ from app.api.auth import authenticate, current_user
 from app.api.schemas import CenterCreateSchema, CenterQuerySchema, CenterSchema
 from app.clock import CHINA
 from app.models import Center
-from app.services import centers, deadlines
+from app.services.centers import registry as centers
+from app.services.time import deadlines
 
 PREFIX = "/centers"
 bp = Blueprint("centers", __name__, description="技术创新中心")

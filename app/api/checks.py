@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from app.api.auth import authenticate
-from app.services import checks
+from app.services.centers import checks
 
 PREFIX = "/checks"
 bp = Blueprint("checks", __name__, description="自动核对")

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from app.api.auth import authenticate, current_user
 from app.api.schemas import ClockSchema, ClockSetSchema
-from app.services import clock_control
+from app.services.time import clock_control
 
 PREFIX = "/clock"
 bp = Blueprint("clock", __name__, description="时钟")

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api.schemas import HealthSchema
-from app.services import system
+from app.services.infrastructure import system
 
 PREFIX = "/health"
 bp = Blueprint("health", __name__, description="健康检查")

@@ -17,7 +17,7 @@ from app.api.schemas import (
     InstanceSchema,
 )
 from app.models import Event, ProcessInstance
-from app.services import instances
+from app.services.running import instances
 
 PREFIX = "/instances"
 bp = Blueprint("instances", __name__, description="流程实例")

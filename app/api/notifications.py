@@ -10,7 +10,7 @@ from app import clock
 from app.api.auth import authenticate, current_user
 from app.api.schemas import NotificationQuerySchema, NotificationSchema
 from app.models import Notification
-from app.services import notifications
+from app.services.infrastructure import notifications
 
 PREFIX = "/notifications"
 bp = Blueprint("notifications", __name__, description="站内通知")

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from app.api.auth import authenticate
 from app.api.schemas import ProcessSchema
-from app.services import catalog
+from app.services.centers import catalog
 
 PREFIX = "/processes"
 bp = Blueprint("processes", __name__, description="已部署的流程定义")

@@ -11,7 +11,7 @@ from app.api.auth import authenticate, current_user
 from app.api.objects import with_extra
 from app.api.schemas import HumanTaskSchema, TaskCompleteSchema, TaskDetailSchema, TaskQuerySchema
 from app.models import HumanTask
-from app.services import tasks
+from app.services.tasks import completion as tasks
 
 PREFIX = "/tasks"
 bp = Blueprint("tasks", __name__, description="待办任务")

@@ -11,9 +11,9 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from app.services.recurring import start_annual_reports
-from app.services.tick import deliver_emails
-from app.services.timers import fire_due_timers
+from app.services.running.timers import fire_due_timers
+from app.services.time.recurring import start_annual_reports
+from app.services.time.tick import deliver_emails
 
 log = logging.getLogger(__name__)
 _started: dict[int, BaseScheduler] = {}

@@ -19,7 +19,7 @@ from app.errors import Unauthenticated
 from app.extensions import limiter, login_manager
 from app.i18n import LANG_COOKIE, normalise
 from app.models import User
-from app.services import web_auth
+from app.services.people import web_auth
 
 bp = Blueprint("auth", __name__)
 F = TypeVar("F", bound=Callable[..., Any])

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Blueprint, render_template, request
 
-from app.services import center_pages
+from app.services.centers import pages as center_pages
 from app.web.auth import current_staff, login_required
 
 bp = Blueprint("center_pages", __name__)

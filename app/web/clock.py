@@ -17,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from app import clock
-from app.services import clock_control
+from app.services.time import clock_control
 from app.web.auth import current_staff, login_required, safe_next
 
 bp = Blueprint("sim_clock", __name__)

@@ -6,8 +6,8 @@ from typing import Any
 from flask import Blueprint, jsonify, render_template
 from werkzeug.wrappers import Response
 
-from app.services import dashboard as dashboard_service
-from app.services.monitoring import require_oversight
+from app.services.monitoring import dashboard as dashboard_service
+from app.services.monitoring.instance_board import require_oversight
 from app.web.auth import current_staff, login_required
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, send_file
 from werkzeug.wrappers import Response
 
-from app.services import files
+from app.services.infrastructure import files
 from app.web.auth import current_staff, login_required
 
 bp = Blueprint("files", __name__)

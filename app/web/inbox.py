@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from app.errors import Conflict
-from app.services import task_claims
+from app.services.tasks import claims as task_claims
 from app.web.auth import current_staff, login_required, safe_next
 
 bp = Blueprint("inbox", __name__)

@@ -14,8 +14,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.errors import Conflict, InvalidSubmission
-from app.services import instance_admin, monitoring, overdue
-from app.services.exports import XLSX_MIME
+from app.services.monitoring import instance_board as monitoring
+from app.services.monitoring import overdue
+from app.services.monitoring.exports import XLSX_MIME
+from app.services.running import instance_admin
 from app.web.auth import current_staff, login_required
 
 bp = Blueprint("monitor", __name__, url_prefix="/monitor")

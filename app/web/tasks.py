@@ -7,8 +7,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.errors import Conflict, InvalidSubmission
-from app.services import task_claims
-from app.services.files import Upload
+from app.services.infrastructure.files import Upload
+from app.services.tasks import claims as task_claims
 from app.web.auth import current_staff, login_required
 
 bp = Blueprint("task_pages", __name__)

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 import handlers
 from app.errors import InvalidSubmission, NotFound
-from app.services.checks import check_profile
+from app.services.centers.checks import check_profile
 from handlers import HandlerContext
 from tests.unit.test_checks_nmg2020 import FULL as FULL_2020
 from tests.unit.test_checks_nmg2025 import FULL as FULL_2025

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from app.extensions import db
-from app.services.deploy import deploy_file
+from app.services.infrastructure.deploy import deploy_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import Notification, User
-from app.services.mailer import MAX_ATTEMPTS, backoff, deliver_due_emails
+from app.services.infrastructure.mailer import MAX_ATTEMPTS, backoff, deliver_due_emails
 from tests.processes.test_nmg2025_annual_report import set_clock, start_report
 
 APPLICANT_EMAIL = "applicant-a@example.cn"
@@ -114,7 +114,7 @@ def _update(app: Flask, note_id: int, **values: Any) -> None:
 @pytest.fixture
 def mail_paused(monkeypatch: pytest.MonkeyPatch) -> None:
     """Clock moves run a scheduler tick that also delivers email: pause that step to watch the outbox."""
-    monkeypatch.setattr("app.services.tick.deliver_emails", lambda: 0)
+    monkeypatch.setattr("app.services.time.tick.deliver_emails", lambda: 0)
 
 
 def _produce_reminder(app: Flask, people: dict[str, Any]) -> Notification:

@@ -15,10 +15,13 @@ from app.clock import CHINA
 from app.errors import Conflict, Forbidden, InvalidSubmission, NotFound
 from app.extensions import db
 from app.models import Event, HumanTask, ProcessInstance, Timer, User
-from app.services import dashboard, instance_admin, instances, monitoring, overdue, tasks
-from app.services.monitoring import InstanceFilters
-from app.services.tick import run_tick
-from app.services.users import create_user
+from app.services.monitoring import dashboard, overdue
+from app.services.monitoring import instance_board as monitoring
+from app.services.monitoring.instance_board import InstanceFilters
+from app.services.people.users import create_user
+from app.services.running import instance_admin, instances
+from app.services.tasks import completion as tasks
+from app.services.time.tick import run_tick
 from tests.processes.support import GOOD_REPORT as REPORT
 
 

@@ -20,8 +20,8 @@ from app.engine.parser import ParsedProcess, TicBpmnParser, bundle_hash
 from app.errors import ProcessError
 from app.extensions import db
 from app.models import ProcessDefinition, ProcessInstance
-from app.services import definitions
-from app.services.deploy import deploy_file
+from app.services.infrastructure import definitions
+from app.services.infrastructure.deploy import deploy_file
 from tests.conftest import Actor
 
 SCRIPT_ELEMENT = "run_script"

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Event, ProcessInstance, Timer
-from app.services.deploy import deploy_file
-from app.services.instances import start_instance
+from app.services.infrastructure.deploy import deploy_file
+from app.services.running.instances import start_instance
 from tests.support import set_stored_clock
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

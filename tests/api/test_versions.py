@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from app.errors import ProcessError
-from app.services.deploy import deploy_directory, deploy_file
+from app.services.infrastructure.deploy import deploy_directory, deploy_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

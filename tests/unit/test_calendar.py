@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from app import calendar
-from app.services import calendar_admin
+from app.services.time import calendar_admin
 
 
 def d(text: str) -> date:

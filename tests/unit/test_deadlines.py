@@ -10,7 +10,8 @@ from flask import Flask
 from app.clock import CHINA
 from app.errors import InvalidSubmission
 from app.models import Center
-from app.services import deadlines, start_data
+from app.services.running import start_data
+from app.services.time import deadlines
 
 
 def center(policy: str, approved: str | None, *, established: str | None = None, status: str = "established",

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from app.services import exports
-from app.services.dashboard import percentile
-from app.services.instance_admin import TRANSITIONS
-from app.services.overdue import DueItem, group
+from app.services.monitoring import exports
+from app.services.monitoring.dashboard import percentile
+from app.services.monitoring.overdue import DueItem, group
+from app.services.running.instance_admin import TRANSITIONS
 from app.web.monitor import duration
 
 

@@ -72,7 +72,7 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
 def create_web_user(app: Flask, username: str, role: str, organisation_id: int | None = None,
                     policy: str | None = None, password: str = PASSWORD) -> WebUser:
     """A new user with a (fast-hashed) password."""
-    from app.services.users import create_user
+    from app.services.people.users import create_user
 
     with app.app_context():
         user, _ = create_user(username, role, organisation_id=organisation_id, policy=policy)
@@ -134,7 +134,7 @@ def set_clock(app: Flask, iso: str) -> None:
 def start_annual_report(app: Flask, staff: dict[str, Any], center: str = "a", year: int = 2026) -> int:
     """Start the nmg2025 annual report of center A (or B) for `year`; returns the instance id."""
     from app.models import User
-    from app.services import instances
+    from app.services.running import instances
 
     with app.app_context():
         supervisor = db.session.get(User, staff["supervisor"].id)

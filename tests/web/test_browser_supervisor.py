@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from app.extensions import db
 from app.models import User
-from app.services import tasks
-from app.services.tick import run_tick
+from app.services.tasks import completion as tasks
+from app.services.time.tick import run_tick
 from tests.web.conftest import (
     GOOD_REPORT,
     LiveServer,

@@ -111,7 +111,7 @@ def test_authority_sees_the_page_without_actions(app: Flask, staff: dict[str, An
 
 def test_instance_not_visible_is_404(app: Flask, staff: dict[str, Any], report: int) -> None:
     with app.app_context():
-        from app.services.users import organisation
+        from app.services.people.users import organisation
 
         org = organisation("xpcc 兵团科技局", "authority", "xpcc")
         db.session.commit()

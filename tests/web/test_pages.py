@@ -130,7 +130,7 @@ def test_passwords_are_hashed_with_a_current_algorithm(app: Flask) -> None:
     from sqlalchemy import select
 
     from app.models import User
-    from app.services.users import create_user
+    from app.services.people.users import create_user
 
     with app.app_context():
         create_user("hash_check", "applicant", password="s3cret-Pass")
@@ -335,7 +335,7 @@ def test_reviewer_sees_report_and_decides(app: Flask, staff: dict[str, Any], rep
 
 def test_check_results_shown_beside_the_decision(app: Flask, staff: dict[str, Any], report: int,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.services import task_claims
+    from app.services.tasks import claims as task_claims
 
     checks = {"results": [
         {"rule": "运行经费", "article": "第十条(一)", "passed": True, "reason": "800 万元，不少于 500 万元", "missing": []},

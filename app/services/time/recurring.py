@@ -9,9 +9,9 @@ from app import clock
 from app.errors import DomainError
 from app.extensions import db
 from app.models import Center, ProcessDefinition, ProcessInstance
-from app.services import deadlines
-from app.services.instances import start_instance
-from app.services.policies import policy
+from app.services.centers.policies import policy
+from app.services.running.instances import start_instance
+from app.services.time import deadlines
 
 REPORTING_STATUSES = ("approved_for_preparation", "under_construction", "established", "rectifying")
 DEFAULT_LEAD_DAYS = 60

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.services.mailer import deliver_due_emails
-from app.services.recurring import start_annual_reports
-from app.services.timers import fire_due_timers
+from app.services.infrastructure.mailer import deliver_due_emails
+from app.services.running.timers import fire_due_timers
+from app.services.time.recurring import start_annual_reports
 
 
 @dataclass

@@ -11,8 +11,8 @@ from app.engine.views import StepOutcome
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.models import Center, CenterOrganisation, Event, HumanTask, ProcessInstance, Timer
-from app.services.definitions import process_for_definition
-from app.services.effects import apply_effects
+from app.services.infrastructure.definitions import process_for_definition
+from app.services.running.effects import apply_effects
 
 ACTIVE_STATUSES = ("running", "error")
 

@@ -11,9 +11,9 @@ from app import clock
 from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
 from app.models import Center, Event, HumanTask, ProcessInstance, Timer, User
-from app.services import access
-from app.services.starting import begin_instance
-from app.services.steps import commit_keeping_loaded
+from app.services.people import access
+from app.services.running.starting import begin_instance
+from app.services.running.steps import commit_keeping_loaded
 
 
 @dataclass

@@ -8,7 +8,7 @@ from app import clock
 from app.errors import Forbidden, InvalidSubmission
 from app.extensions import db
 from app.models import User
-from app.services.tick import run_tick
+from app.services.time.tick import run_tick
 
 CLOCK_ROLES = ("admin", "supervisor")
 

@@ -12,8 +12,9 @@ from app.engine.runtime import EngineError, TaskNotReady
 from app.errors import Conflict, Forbidden, NotFound, ProcessError
 from app.extensions import db
 from app.models import HumanTask, ProcessInstance, User
-from app.services import access, forms
-from app.services.steps import commit_keeping_loaded, lock_instance, open_workflow, record_step, require_active
+from app.services.infrastructure import forms
+from app.services.people import access
+from app.services.running.steps import commit_keeping_loaded, lock_instance, open_workflow, record_step, require_active
 
 
 @dataclass

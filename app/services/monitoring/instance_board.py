@@ -14,9 +14,10 @@ from app.clock import CHINA
 from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.models import Center, Event, HumanTask, ProcessDefinition, ProcessInstance, Timer, User
-from app.services import access, exports
-from app.services.instance_admin import allowed_actions
-from app.services.steps import open_workflow
+from app.services.monitoring import exports
+from app.services.people import access
+from app.services.running.instance_admin import allowed_actions
+from app.services.running.steps import open_workflow
 
 INSTANCE_STATUSES = ("running", "suspended", "error", "completed", "terminated")
 MAX_PER_PAGE = 200

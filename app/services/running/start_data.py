@@ -7,8 +7,8 @@ from typing import Any
 from app.clock import CHINA
 from app.errors import InvalidSubmission
 from app.models import Center
-from app.services.deadlines import annual_report_due, annual_report_exemption
-from app.services.policies import policy
+from app.services.centers.policies import policy
+from app.services.time.deadlines import annual_report_due, annual_report_exemption
 
 
 def _annual_report(center: Center, data: dict[str, Any], now: datetime) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from app import clock
 from app.extensions import db
 from app.models import Center, CenterOrganisation, User
 from app.models.people import ROLES
-from app.services.users import create_user, organisation, token_digest
+from app.services.people.users import create_user, organisation, token_digest
 
 # policy -> (authority, sponsor, applicant, center name, category, approved_at)
 DEMO: dict[str, tuple[str, str, str, str, str, date]] = {

@@ -17,7 +17,7 @@ from app import clock
 from app.errors import InvalidSubmission, NotFound
 from app.extensions import db
 from app.models import Center, StoredFile, User
-from app.services import access
+from app.services.people import access
 
 CHUNK = 64 * 1024
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")

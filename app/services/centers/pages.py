@@ -9,8 +9,9 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import Center, Event, HumanTask, Organisation, ProcessDefinition, ProcessInstance, StoredFile, User
-from app.services import centers, deadlines
-from app.services import files as file_store
+from app.services.centers import registry as centers
+from app.services.infrastructure import files as file_store
+from app.services.time import deadlines
 
 EVENTS_PER_INSTANCE = 200
 

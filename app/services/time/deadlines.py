@@ -15,8 +15,8 @@ from typing import Any
 from app import calendar, clock
 from app.clock import CHINA
 from app.models import Center, User
-from app.services import centers
-from app.services.policies import policy
+from app.services.centers import registry as centers
+from app.services.centers.policies import policy
 
 
 @dataclass

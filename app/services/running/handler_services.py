@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from app import calendar
 from app.engine.runtime import provide_handler_service
-from app.services.reports import consecutive_missing_reports
+from app.services.centers.reports import consecutive_missing_reports
 
 
 def provide_all() -> None:

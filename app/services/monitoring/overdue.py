@@ -28,9 +28,10 @@ from app.models import (
     Timer,
     User,
 )
-from app.services import deadlines, exports
-from app.services.monitoring import POLICY, scope_clause
-from app.services.monitoring import require_oversight as require_oversight
+from app.services.monitoring import exports
+from app.services.monitoring.instance_board import POLICY, scope_clause
+from app.services.monitoring.instance_board import require_oversight as require_oversight
+from app.services.time import deadlines
 
 WINDOWS = (30, 90)
 OPEN_STATUSES = ("running", "error", "suspended")

@@ -7,7 +7,7 @@ from typing import Any
 
 from app.extensions import db
 from app.models import Center, CenterOrganisation, Event, ProcessInstance
-from app.services.notifications import deliver_notification
+from app.services.infrastructure.notifications import deliver_notification
 
 Effect = dict[str, Any]
 
@@ -57,7 +57,7 @@ def _center_update(instance: ProcessInstance, center: Center | None, effect: Eff
 
 def _start_procedure(instance: ProcessInstance, center: Center | None, effect: Effect, now: datetime) -> None:
     # imported here: starting an instance records its first step, which applies effects (a cycle by design)
-    from app.services.starting import begin_instance
+    from app.services.running.starting import begin_instance
 
     if center is None:
         raise ValueError("start_procedure effect on an instance without a center")

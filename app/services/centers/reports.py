@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Center, HumanTask, ProcessInstance
-from app.services import deadlines
+from app.services.time import deadlines
 
 SUBMIT_ELEMENTS = ("submit_report",)
 

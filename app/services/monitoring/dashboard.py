@@ -12,11 +12,11 @@ from app import clock
 from app.clock import CHINA
 from app.extensions import db
 from app.models import Center, HumanTask, ProcessDefinition, ProcessInstance, Timer, User
-from app.services import deadlines
-from app.services.centers import STATUSES
-from app.services.monitoring import POLICY, require_oversight, scope_clause
-from app.services.recurring import REPORTING_STATUSES
-from app.services.reports import SUBMIT_ELEMENTS
+from app.services.centers.registry import STATUSES
+from app.services.centers.reports import SUBMIT_ELEMENTS
+from app.services.monitoring.instance_board import POLICY, require_oversight, scope_clause
+from app.services.time import deadlines
+from app.services.time.recurring import REPORTING_STATUSES
 
 LAG_DAYS = 30
 LAG_RECENT = 200

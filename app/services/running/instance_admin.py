@@ -22,8 +22,8 @@ from app import clock
 from app.errors import Conflict, Forbidden, InvalidSubmission, NotFound
 from app.extensions import db
 from app.models import Center, Event, HumanTask, ProcessInstance, Timer, User
-from app.services import access
-from app.services.steps import add_event, lock_instance
+from app.services.people import access
+from app.services.running.steps import add_event, lock_instance
 
 ADMIN_ROLES = ("admin", "supervisor")
 REASON_MAX = 500

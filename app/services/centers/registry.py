@@ -10,7 +10,7 @@ from app import clock
 from app.errors import Forbidden, InvalidSubmission, NotFound
 from app.extensions import db
 from app.models import Center, CenterOrganisation, Organisation, User
-from app.services import access
+from app.services.people import access
 
 POLICIES = ("national", "xpcc", "nmg2020", "nmg2025", "jinzhong")
 STATUSES = (

@@ -5,7 +5,7 @@ from app.engine.parser import ParsedProcess
 from app.errors import NotFound
 from app.extensions import db
 from app.models import ProcessDefinition
-from app.services.deploy import process_of
+from app.services.infrastructure.deploy import process_of
 
 # (database URL, definition id) -> parsed process: ids are only unique within one database
 _by_id: dict[tuple[str, int], ParsedProcess] = {}

@@ -6,8 +6,8 @@ from typing import Any
 
 from app import clock
 from app.errors import NotFound
-from app.services import policies
-from app.services.deploy import list_latest
+from app.services.centers import policies
+from app.services.infrastructure.deploy import list_latest
 
 
 def _window(policy_key: str) -> dict[str, Any]:

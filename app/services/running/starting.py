@@ -10,10 +10,11 @@ from app.engine.runtime import EngineError, Workflow
 from app.errors import ProcessError
 from app.extensions import db
 from app.models import Center, ProcessInstance
-from app.services import policies, start_data
-from app.services.definitions import process_for_definition
-from app.services.deploy import latest_definition
-from app.services.steps import add_event, record_step
+from app.services.centers import policies
+from app.services.infrastructure.definitions import process_for_definition
+from app.services.infrastructure.deploy import latest_definition
+from app.services.running import start_data
+from app.services.running.steps import add_event, record_step
 
 
 def begin_instance(

@@ -20,7 +20,7 @@ from app.engine.runtime import EngineError
 from app.engine.views import WaitingTimer
 from app.extensions import db
 from app.models import ProcessInstance, Timer
-from app.services.steps import add_event, open_workflow, record_step
+from app.services.running.steps import add_event, open_workflow, record_step
 
 EPSILON = timedelta(microseconds=1)
 WORKER = f"{socket.gethostname()}:{os.getpid()}"

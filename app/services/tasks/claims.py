@@ -14,9 +14,11 @@ from app import clock
 from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
 from app.models import Center, HumanTask, ProcessInstance, StoredFile, User
-from app.services import access, forms, tasks
-from app.services import files as file_store
-from app.services.steps import open_workflow
+from app.services.infrastructure import files as file_store
+from app.services.infrastructure import forms
+from app.services.people import access
+from app.services.running.steps import open_workflow
+from app.services.tasks import completion as tasks
 
 DUE_SOON = timedelta(days=7)
 CONTEXT_KEYS = ("center_name", "report_year", "due_at")

@@ -1,0 +1,1 @@
+"""Infrastructure: deployed definitions, task forms, stored files, notifications, mail, health, demo data."""

@@ -1,0 +1,1 @@
+"""Monitoring and reporting: supervisors' instance board, overdue and deadlines board, dashboard, exports."""

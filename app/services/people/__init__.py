@@ -1,0 +1,1 @@
+"""People and access: users, organisations, authentication, and who may see and do what."""

@@ -1,0 +1,1 @@
+"""Work on human tasks: the one door for viewing, claiming, drafting and completing a task; the inbox."""
