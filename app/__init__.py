@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Flask
 
-from app.config import Settings
+from app.config import Settings, apply_derived
 
 
 def create_app(config: dict[str, Any] | None = None, *, start_scheduler: bool | None = None) -> Flask:
@@ -14,10 +14,7 @@ def create_app(config: dict[str, Any] | None = None, *, start_scheduler: bool | 
     app.config.update(Settings().to_flask())
     if config:
         app.config.update(config)
-    if "SQLALCHEMY_ENGINE_OPTIONS" not in (config or {}):
-        from app.config import engine_options
-
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    apply_derived(app.config, config or {})
 
     from app import db_setup, i18n
     from app.api import init_api

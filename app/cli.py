@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +31,10 @@ def main() -> None:
 @click.option("--threads", type=int, default=4)
 def serve(host: str, port: int | None, workers: int, threads: int) -> None:
     """Serve the application (gunicorn) with the scheduler in-process when there is one worker."""
+    from app.config import Settings
     from app.server import serve as run_server
 
-    run_server(host, port or int(os.environ.get("TIC_PORT", "5000")), workers, threads)
+    run_server(host, port or Settings().port, workers, threads)
 
 
 @main.command("scheduler")
@@ -143,3 +143,32 @@ def calendar_seed(year: int) -> None:
         db.session.rollback()
         raise click.ClickException(f"{err.message} {json.dumps(err.errors, ensure_ascii=False) if err.errors else ''}") from err
     click.echo(f"{year} 年日历已自日历库写入：{len(result['days'])} 个特殊日期")
+
+
+@main.group("clock")
+def clock_group() -> None:
+    """The simulated clock (TIC_CLOCK=simulated)."""
+
+
+@clock_group.command("set")
+@click.argument("moment", metavar="DATE")
+@with_appcontext
+def clock_set(moment: str) -> None:
+    """Start the simulated clock at DATE (2024-01-01 = midnight China time, or an ISO datetime with offset).
+
+    Only while no process instance exists; afterwards the clock only moves forward (POST /api/v1/clock).
+    """
+    from app.clock import CHINA
+    from app.config import parse_instant
+    from app.services.time.clock_control import set_start
+
+    try:
+        instant = parse_instant(moment)
+    except ValueError as err:
+        raise click.BadParameter(f"日期格式无效：{moment!r}（例如 2024-01-01 或 2024-01-01T09:00:00+08:00）",
+                                 param_hint="DATE") from err
+    try:
+        started = set_start(instant)
+    except DomainError as err:
+        raise click.ClickException(err.message) from err
+    click.echo(f"模拟时钟已设为 {started.astimezone(CHINA).isoformat()}")

@@ -10,10 +10,8 @@ Shared by every page module:
 """
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 from importlib import import_module
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template, request
@@ -22,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError
 from app.extensions import csrf, limiter, login_manager
+from app.web.form_decoding import input_name
 
 # modules under app/web that define a blueprint named `bp`, registered in this order
 BLUEPRINT_MODULES: list[str] = ["auth", "inbox", "tasks", "centers", "files", "monitor", "dashboard", "clock"]
@@ -50,17 +49,7 @@ OVERSIGHT_ROLES = ("supervisor", "admin", "authority")
 
 def init_web(app: Flask) -> None:
     """Register login, CSRF (not on the bearer-token API), the rate limiter, filters and the web blueprints."""
-    app.config.setdefault("TIC_MAX_UPLOAD_MB", float(os.environ.get("TIC_MAX_UPLOAD_MB", "20")))
-    app.config.setdefault("TIC_FILES_DIR", os.environ.get(
-        "TIC_FILES_DIR", str(Path(__file__).resolve().parents[2] / "instance" / "files")))
-    app.config.setdefault("TIC_LOGIN_LIMIT", os.environ.get("TIC_LOGIN_LIMIT", "10/minute"))
-    # a whole form may carry several attachments; each file is limited by the files service
-    app.config.setdefault("MAX_CONTENT_LENGTH", int(app.config["TIC_MAX_UPLOAD_MB"] * 5 * 1024 * 1024) + 1024 * 1024)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # token lives as long as the session
-
+    # settings (upload and request limits, cookies, the login rate) come from app/config.py
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("请先登录")
@@ -75,7 +64,7 @@ def init_web(app: Flask) -> None:
 
     app.jinja_env.filters.update(
         local_dt=local_dt, local_date=local_date, role_label=role_label, status_label=status_label,
-        policy_label=policy_label, procedure_label=procedure_label,
+        policy_label=policy_label, procedure_label=procedure_label, input_name=input_name,
     )
     app.jinja_env.tests["startingwith"] = lambda value, prefix: str(value).startswith(prefix)
     app.context_processor(_layout_context)

@@ -131,7 +131,8 @@ def set_language(code: str) -> Response:
     session["lang"] = locale
     back = safe_next(request.args.get("next") or _referrer_path())
     response = redirect(back)
-    response.set_cookie(LANG_COOKIE, locale, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    response.set_cookie(LANG_COOKIE, locale, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]))
     return response
 
 
