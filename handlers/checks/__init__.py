@@ -1,8 +1,9 @@
 """Automated checks of a policy's conditions, each result citing its article.
 
-A check reads the center profile (the keys of procedures.md) and returns a `CheckResult`; a key the
-profile lacks is reported as missing, never as passed. `run_checks` is the BPMN operator and the
-function behind `POST /api/v1/checks/{policy}`.
+A check reads the center profile (the keys of procedures.md) and the policy's data (its policy.yaml: thresholds,
+shares, counts, articles) and returns one `CheckResult` or several; a key the profile lacks is reported as
+missing, never as passed. No number of a policy is written here: change policy.yaml and the checks follow.
+`run_checks` is the BPMN operator and `evaluate` the function behind `POST /api/v1/checks/{policy}`.
 """
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from handlers import policy_data
+from handlers.policy_data import PolicyData
 from handlers.registry import HandlerContext, operator
 
 Profile = Mapping[str, Any]
@@ -30,7 +33,7 @@ class CheckResult:
         return asdict(self)
 
 
-Check = Callable[[Profile], CheckResult]
+Check = Callable[[Profile, PolicyData], "CheckResult | list[CheckResult]"]
 CHECKS: dict[str, list[Check]] = {}
 
 
@@ -44,17 +47,24 @@ def check(policy: str) -> Callable[[Check], Check]:
     return register
 
 
-def evaluate(policy: str, profile: Profile) -> list[CheckResult]:
-    """Every registered check of `policy` on `profile`."""
+def evaluate(policy: str, profile: Profile, data: PolicyData | None = None) -> list[CheckResult]:
+    """Every registered check of `policy` on `profile`, with `data` (default: the repository's policy.yaml)."""
     if policy not in CHECKS:
         raise LookupError(f"no checks registered for policy {policy!r}")
-    return [fn(profile) for fn in CHECKS[policy]]
+    rules = data if data is not None else policy_data.load(policy)
+    results: list[CheckResult] = []
+    for fn in CHECKS[policy]:
+        outcome = fn(profile, rules)
+        results.extend(outcome if isinstance(outcome, list) else [outcome])
+    return results
 
 
 @operator("run_checks")
 def run_checks(params: Mapping[str, Any], context: HandlerContext) -> dict[str, Any]:
     """BPMN operator: results of the policy's checks on `profile`, for the reviewer to decide on."""
-    results = evaluate(str(params["policy"]), dict(params.get("profile") or {}))
+    policy = str(params["policy"])
+    lookup = context.services.get("policy_data")  # the application's processes directory, when it provides one
+    results = evaluate(policy, dict(params.get("profile") or {}), lookup(policy) if lookup is not None else None)
     return {
         "results": [r.as_dict() for r in results],
         "all_passed": all(r.passed for r in results),

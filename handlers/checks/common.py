@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from handlers.checks import CheckResult, Profile
+from handlers.policy_data import PolicyData, require, share, share_words
 
 _ABSENT = object()
 
@@ -176,18 +177,26 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def count_words(count: int) -> str:
+    """A small count as the text writes it (3 → 三); larger counts in digits."""
+    return "零一两三四五六七八九十"[count] if 0 <= count <= 10 else str(count)
+
+
 def at_least(
-    profile: Profile, *, rule: str, article: str, key: str, label: str, unit: str, minimum: int,
+    profile: Profile, *, rule: str, article: str, key: str, label: str, unit: str, minimum: int | float,
     integer: bool = False, maximum: int | None = None, note: str = "",
 ) -> CheckResult:
     """A "不少于 minimum" condition on one profile number: passes at exactly `minimum` (不少于 = ≥)."""
+    if isinstance(minimum, bool) or not isinstance(minimum, int | float):
+        raise TypeError(f"the minimum of {rule} must be a number, not {minimum!r}")
+    least = Fraction(str(minimum))
     reader = Reader(profile)
     value = reader.number(key, label, integer=integer, maximum=maximum)
     if value is None:
-        return reader.unusable(rule, article, f"{label}不少于 {minimum} {unit}", note)
-    passed = value >= minimum
+        return reader.unusable(rule, article, f"{label}不少于 {fmt(least)} {unit}", note)
+    passed = value >= least
     verdict = "达到" if passed else "低于"
-    reason = f"{label} {fmt(value)} {unit}，{verdict}{article}要求的不少于 {minimum} {unit}"
+    reason = f"{label} {fmt(value)} {unit}，{verdict}{article}要求的不少于 {fmt(least)} {unit}"
     return CheckResult(rule, article, passed, with_note(reason, note), [])
 
 
@@ -200,10 +209,10 @@ def _member_name(member: Mapping[str, Any], index: int) -> str:
 
 
 def committee_insider_share(
-    profile: Profile, *, rule: str, article: str, committee: str, insiders: str, limit: Fraction,
+    profile: Profile, *, rule: str, article: str, committee: str, insiders: str, limit: Fraction, limit_words: str,
 ) -> CheckResult:
     """Members from the lead unit and co-builders are 不超过 `limit` of all members (exactly `limit` passes)."""
-    subject = f"{committee}中{insiders}人员不超过总人数三分之一"
+    subject = f"{committee}中{insiders}人员不超过总人数{limit_words}"
     reader = Reader(profile)
     members = reader.records("technical_committee", f"{committee}名单")
     if members is None:
@@ -218,13 +227,13 @@ def committee_insider_share(
     total = len(members)
     if total == 0:
         return CheckResult(rule, article, False, f"{committee}名单为空：{article}要求成立{committee}，"
-                                                 f"其中{insiders}人员不超过总人数三分之一", [])
+                                                 f"其中{insiders}人员不超过总人数{limit_words}", [])
     inside = sum(1 for flag in flags if flag)
     allowed = math.floor(total * limit)
     passed = Fraction(inside, total) <= limit
     verdict = "未超过" if passed else "超过"
     reason = (f"{committee}共 {total} 人，其中{insiders}人员 {inside} 人（占 {percent(inside, total)}），"
-              f"{verdict}{article}规定的总人数三分之一（{total} 人中至多 {allowed} 人）")
+              f"{verdict}{article}规定的总人数{limit_words}（{total} 人中至多 {allowed} 人）")
     return CheckResult(rule, article, passed, reason, [])
 
 
@@ -263,3 +272,14 @@ def committee_chair_external(profile: Profile, *, rule: str, article: str, commi
                                                  f"由非{insiders}的有影响力的专家担任", [])
     return CheckResult(rule, article, True, f"{committee}主任为{name}，不来自{insiders}，符合{article}"
                                             f"（专家的影响力由评审人员判断）", [])
+
+
+def committee_rule(profile: Profile, rules: PolicyData, rule: str) -> CheckResult:
+    """`committee_insider_share` or `committee_chair_external` with policy.yaml `governance.technical_committee`."""
+    spec = ("governance", "technical_committee")
+    article, committee, insiders = (str(require(rules, *spec, key)) for key in ("article", "name", "insiders"))
+    if rule == "committee_chair_external":
+        return committee_chair_external(profile, rule=rule, article=article, committee=committee, insiders=insiders)
+    limit = require(rules, *spec, "insiders_max")
+    return committee_insider_share(profile, rule=rule, article=article, committee=committee, insiders=insiders,
+                                   limit=share(limit), limit_words=share_words(limit))

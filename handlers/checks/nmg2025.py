@@ -1,101 +1,61 @@
 """nmg2025 automated checks: 内蒙古自治区技术创新中心建设运行管理办法（试行）第十、十五、十六、十七、十九条.
 
-Thresholds are constants mirrored from `processes/nmg2025/policy.yaml` (`THRESHOLDS` equals the yaml's
-`thresholds`; tests/unit/test_checks_nmg2025.py proves it). The handlers stay pure: they read no files and
-cannot diverge from a deployment whose TIC_PROCESSES_DIR points elsewhere without a failing test.
+Every number, share, list and article comes from `processes/nmg2025/policy.yaml` (`thresholds`: 第十条;
+`governance`: 第十五、十六、十七、十九条), handed in as `rules`; this module holds the wording of the reasons only.
 
 第十二条: a center organised in the directed way ("一事一议", `strategic_directed`) may have the 第十条
 conditions relaxed. Its 第十条 results keep the honest numeric outcome and say that the reviewer decides.
 """
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 from handlers.checks import CheckResult, Profile, check, common
 from handlers.checks.common import Reader, at_least, fmt, percent
+from handlers.policy_data import PolicyData, require, share, share_words
 
 POLICY = "nmg2025"
 
-# = processes/nmg2025/policy.yaml `thresholds` (第十条: 不少于 = at least).
-THRESHOLDS: dict[str, dict[str, Any]] = {
-    "annual_operating_funds": {"min": 500, "unit": "万元", "article": "第十条(一)"},
-    "rd_floor_area": {"min": 3000, "unit": "m²", "article": "第十条(一)"},
-    "equipment_value": {"min": 2000, "unit": "万元", "article": "第十条(一)"},
-    "fulltime_researchers": {"min": 30, "unit": "人", "article": "第十条(二)"},
-}
-# The governance numbers below are the text's own and are not (yet) in policy.yaml.
-COMMITTEE_INSIDERS_MAX = Fraction(1, 3)  # 第十五条: 牵头建设单位和共建单位的人员不超过总人数三分之一
-SINGLE_HIRED_MIN_SHARE = Fraction(1, 2)  # 第十七条: 单聘人员占专职固定人员的比例不能低于50%
-BRANCHES_MAX = 3  # 第十九条: 一般不超过3个
-BRANCH_KINDS = {  # 第十九条: 一般分为关键核心技术攻关、成果转化、成果示范应用等三类
-    "key_technology": "关键核心技术攻关",
-    "transformation": "成果转化",
-    "demonstration": "成果示范应用",
-}
 
-INSIDERS = "牵头建设单位和共建单位"
-COMMITTEE = "技术委员会"
-
-
-def directed_note(profile: Profile) -> str:
+def directed_note(profile: Profile, rules: PolicyData) -> str:
     """The 第十二条 sentence added to the 第十条 results of a strategically directed center."""
     if profile.get("strategic_directed") is True:
-        return ("该中心为定向组织（“一事一议”）的技术创新中心，第十二条规定相关标准条件可适当放宽，"
+        article = require(rules, "establishment", "directed_article")
+        return (f"该中心为定向组织（“一事一议”）的技术创新中心，{article}规定相关标准条件可适当放宽，"
                 "是否按放宽条件通过由评审人员决定")
     return ""
 
 
-def _threshold(
-    profile: Profile, rule: str, key: str, label: str, unit: str, *, integer: bool = False,
-) -> CheckResult:
-    spec = THRESHOLDS[key]
-    return at_least(profile, rule=rule, article=spec["article"], key=key, label=label, unit=unit,
-                    minimum=spec["min"], integer=integer, note=directed_note(profile))
+@check(POLICY)
+def article_10_thresholds(profile: Profile, rules: PolicyData) -> list[CheckResult]:
+    """第十条: every "不少于" condition of policy.yaml `thresholds` (e.g. 专职固定科研人员不少于30人), in its order."""
+    results = []
+    for key, spec in dict(require(rules, "thresholds")).items():
+        path = ("thresholds", str(key))
+        results.append(at_least(
+            profile, rule=str(spec.get("rule", key)), article=str(require(rules, *path, "article")), key=str(key),
+            label=str(spec.get("label", key)), unit=str(spec.get("unit", "")), minimum=require(rules, *path, "min"),
+            integer=bool(spec.get("integer", False)), note=directed_note(profile, rules),
+        ))
+    return results
 
 
 @check(POLICY)
-def operating_funds(profile: Profile) -> CheckResult:
-    """第十条(一): 筹建期内，每年提供不少于500万元的开办运行经费."""
-    return _threshold(profile, "operating_funds", "annual_operating_funds", "每年提供的开办运行经费", "万元")
+def committee_insider_share(profile: Profile, rules: PolicyData) -> CheckResult:
+    """第十五条: 牵头建设单位和共建单位的人员不超过总人数三分之一 (exactly the share passes)."""
+    return common.committee_rule(profile, rules, "committee_insider_share")
 
 
 @check(POLICY)
-def rd_floor_area(profile: Profile) -> CheckResult:
-    """第十条(一): 科研开发用房面积不少于3000平方米."""
-    return _threshold(profile, "rd_floor_area", "rd_floor_area", "科研开发用房面积", "平方米")
-
-
-@check(POLICY)
-def equipment_value(profile: Profile) -> CheckResult:
-    """第十条(一): 仪器设备原值不少于2000万元 (what the organising and lead units provide: `equipment_value`)."""
-    return _threshold(profile, "equipment_value", "equipment_value", "仪器设备原值", "万元")
-
-
-@check(POLICY)
-def fulltime_researchers(profile: Profile) -> CheckResult:
-    """第十条(二): 专职固定科研人员不少于30人."""
-    return _threshold(profile, "fulltime_researchers", "fulltime_researchers", "专职固定科研人员", "人", integer=True)
-
-
-@check(POLICY)
-def committee_insider_share(profile: Profile) -> CheckResult:
-    """第十五条: 牵头建设单位和共建单位的人员不超过总人数三分之一 (exactly one third passes)."""
-    return common.committee_insider_share(profile, rule="committee_insider_share", article="第十五条", committee=COMMITTEE,
-                                   insiders=INSIDERS, limit=COMMITTEE_INSIDERS_MAX)
-
-
-@check(POLICY)
-def committee_chair_external(profile: Profile) -> CheckResult:
+def committee_chair_external(profile: Profile, rules: PolicyData) -> CheckResult:
     """第十五条: 技术委员会主任应由非牵头建设单位、共建单位的有影响力的专家担任."""
-    return common.committee_chair_external(profile, rule="committee_chair_external", article="第十五条", committee=COMMITTEE,
-                                    insiders=INSIDERS)
+    return common.committee_rule(profile, rules, "committee_chair_external")
 
 
 @check(POLICY)
-def director_fulltime(profile: Profile) -> CheckResult:
+def director_fulltime(profile: Profile, rules: PolicyData) -> CheckResult:
     """第十六条: 主任一般为全职全时工作人员；若主任为兼职人员，则应设立全职全时在中心工作的执行主任1名."""
-    rule, article = "director_fulltime", "第十六条"
+    rule, article = "director_fulltime", str(require(rules, "governance", "director", "article"))
     subject = "主任全职全时或设立全职全时执行主任"
     reader = Reader(profile)
     fulltime = reader.boolean("director.fulltime", "主任（总经理）是否为全职全时工作人员")
@@ -114,9 +74,9 @@ def director_fulltime(profile: Profile) -> CheckResult:
 
 
 @check(POLICY)
-def director_no_other_platform(profile: Profile) -> CheckResult:
+def director_no_other_platform(profile: Profile, rules: PolicyData) -> CheckResult:
     """第十六条: 主任不得在其他国家和自治区级科技创新平台担任主任 (an executive director does not cure this)."""
-    rule, article = "director_no_other_platform", "第十六条"
+    rule, article = "director_no_other_platform", str(require(rules, "governance", "director", "article"))
     reader = Reader(profile)
     elsewhere = reader.boolean("director.directs_other_platform", "主任是否在其他科技创新平台担任主任")
     if elsewhere is None:
@@ -128,24 +88,26 @@ def director_no_other_platform(profile: Profile) -> CheckResult:
 
 
 @check(POLICY)
-def single_hired_share(profile: Profile) -> CheckResult:
-    """第十七条: 单聘人员占专职固定人员的比例不能低于50% (exactly 50 % passes)."""
-    rule, article = "single_hired_share", "第十七条"
+def single_hired_share(profile: Profile, rules: PolicyData) -> CheckResult:
+    """第十七条: 单聘人员占专职固定人员的比例不能低于50% (exactly the share passes)."""
+    rule, article = "single_hired_share", str(require(rules, "governance", "single_hired", "article"))
+    written = require(rules, "governance", "single_hired", "min_share")
+    minimum, shown = share(written), share_words(written)
     reader = Reader(profile)
     fixed = reader.number("fulltime_fixed_staff", "专职固定人员人数", integer=True)
     single = reader.number("single_hired_staff", "单聘人员人数", integer=True)
     if fixed is None or single is None:
-        return reader.unusable(rule, article, "单聘人员占专职固定人员的比例不低于 50%")
+        return reader.unusable(rule, article, f"单聘人员占专职固定人员的比例不低于 {shown}")
     if fixed == 0:
         return CheckResult(rule, article, False, f"专职固定人员为 0 人，无法计算单聘人员比例；{article}要求单聘人员"
-                                                 f"占专职固定人员的比例不低于 50%", [])
+                                                 f"占专职固定人员的比例不低于 {shown}", [])
     if single > fixed:
         return CheckResult(rule, article, False, f"单聘人员 {fmt(single)} 人多于专职固定人员 {fmt(fixed)} 人，"
                                                  f"数据不一致，请核对后再按{article}核对", [])
-    passed = single / fixed >= SINGLE_HIRED_MIN_SHARE
+    passed = single / fixed >= minimum
     verdict = "不低于" if passed else "低于"
     reason = (f"单聘人员 {fmt(single)} 人，占专职固定人员 {fmt(fixed)} 人的 {percent(single, fixed)}，"
-              f"{verdict}{article}要求的 50%")
+              f"{verdict}{article}要求的 {shown}")
     return CheckResult(rule, article, passed, reason, [])
 
 
@@ -160,9 +122,9 @@ def _branch_name(branch: dict[str, Any], index: int) -> str:
 
 
 @check(POLICY)
-def branches_present(profile: Profile) -> CheckResult:
+def branches_present(profile: Profile, rules: PolicyData) -> CheckResult:
     """第十九条: 分支机构是在技术创新中心本部之外必须设立的 … 实体平台基地 (at least one branch)."""
-    rule, article = "branches_present", "第十九条"
+    rule, article = "branches_present", str(require(rules, "governance", "branches", "article"))
     reader = Reader(profile)
     branches = _branches(reader)
     if branches is None:
@@ -175,24 +137,27 @@ def branches_present(profile: Profile) -> CheckResult:
 
 
 @check(POLICY)
-def branch_count(profile: Profile) -> CheckResult:
-    """第十九条: 分支机构一般不超过3个 (exactly 3 passes)."""
-    rule, article = "branch_count", "第十九条"
+def branch_count(profile: Profile, rules: PolicyData) -> CheckResult:
+    """第十九条: 分支机构一般不超过3个 (exactly the maximum passes)."""
+    rule, article = "branch_count", str(require(rules, "governance", "branches", "article"))
+    most = int(require(rules, "governance", "branches", "max"))
     reader = Reader(profile)
     branches = _branches(reader)
     if branches is None:
-        return reader.unusable(rule, article, f"分支机构一般不超过 {BRANCHES_MAX} 个")
-    passed = len(branches) <= BRANCHES_MAX
+        return reader.unusable(rule, article, f"分支机构一般不超过 {most} 个")
+    passed = len(branches) <= most
     verdict = "未超过" if passed else "超过"
     return CheckResult(rule, article, passed, f"分支机构 {len(branches)} 个，{verdict}{article}规定的"
-                                              f"一般不超过 {BRANCHES_MAX} 个", [])
+                                              f"一般不超过 {most} 个", [])
 
 
 @check(POLICY)
-def branch_kinds(profile: Profile) -> CheckResult:
+def branch_kinds(profile: Profile, rules: PolicyData) -> CheckResult:
     """第十九条: 分支机构一般分为关键核心技术攻关、成果转化、成果示范应用等三类."""
-    rule, article = "branch_kinds", "第十九条"
-    kinds_text = "、".join(BRANCH_KINDS.values())
+    rule, article = "branch_kinds", str(require(rules, "governance", "branches", "article"))
+    known = {str(k): str(v) for k, v in dict(require(rules, "governance", "branches", "kinds")).items()}
+    kinds_text = "、".join(known.values())
+    count_words = common.count_words(len(known))
     reader = Reader(profile)
     branches = _branches(reader)
     if branches is None:
@@ -206,10 +171,10 @@ def branch_kinds(profile: Profile) -> CheckResult:
         return CheckResult(rule, article, True, f"未列出分支机构，无需核对分支机构类型（是否必须设立见{article}的"
                                                 f"另一项核对）", [])
     wrong = [f"{_branch_name(b, i)}（{k}）" for i, (b, k) in enumerate(zip(branches, kinds, strict=True))
-             if k not in BRANCH_KINDS]
+             if k not in known]
     if wrong:
         return CheckResult(rule, article, False, f"分支机构{'、'.join(wrong)}的类型不属于{article}所列的"
-                                                 f"{kinds_text}三类", [])
-    listed = "、".join(f"{_branch_name(b, i)}（{BRANCH_KINDS[str(k)]}）"
+                                                 f"{kinds_text}{count_words}类", [])
+    listed = "、".join(f"{_branch_name(b, i)}（{known[str(k)]}）"
                       for i, (b, k) in enumerate(zip(branches, kinds, strict=True)))
-    return CheckResult(rule, article, True, f"分支机构{listed}均属于{article}所列的{kinds_text}三类", [])
+    return CheckResult(rule, article, True, f"分支机构{listed}均属于{article}所列的{kinds_text}{count_words}类", [])

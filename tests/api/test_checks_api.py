@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 import handlers
@@ -93,12 +94,13 @@ def test_any_signed_in_role_may_self_check(people: dict[str, Any], role: str) ->
     assert people[role].post("/api/v1/checks/nmg2020", json={"profile": FULL_2020}).status_code == 200
 
 
-def test_service_rejects_unknown_policy_and_non_object() -> None:
-    with pytest.raises(NotFound):
-        check_profile("jinzhong_unknown", {})
-    for profile in ([], "x", 1, None):
-        with pytest.raises(InvalidSubmission) as raised:
-            check_profile("nmg2025", profile)
-        assert raised.value.errors == {"profile": ["必须是对象"]}
-    assert [r["rule"] for r in check_profile("nmg2020", FULL_2020)] == [
-        "committee_insider_share", "committee_chair_external", "director_months_at_center"]
+def test_service_rejects_unknown_policy_and_non_object(app: Flask) -> None:
+    with app.app_context():  # the service reads the deployed policy.yaml (TIC_PROCESSES_DIR)
+        with pytest.raises(NotFound):
+            check_profile("jinzhong_unknown", {})
+        for profile in ([], "x", 1, None):
+            with pytest.raises(InvalidSubmission) as raised:
+                check_profile("nmg2025", profile)
+            assert raised.value.errors == {"profile": ["必须是对象"]}
+        assert [r["rule"] for r in check_profile("nmg2020", FULL_2020)] == [
+            "committee_insider_share", "committee_chair_external", "director_months_at_center"]

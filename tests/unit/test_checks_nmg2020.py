@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from handlers.checks import CHECKS, evaluate
-from handlers.checks import nmg2020 as checks
+from handlers import policy_data
+from handlers.checks import evaluate
 from tests.unit.test_checks_nmg2025 import committee
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,14 +42,14 @@ def months(value: Any) -> dict[str, Any]:
     return profile(director=director)
 
 
-def run(p: dict[str, Any], rule: str) -> dict[str, Any]:
-    found = [r.as_dict() for r in evaluate("nmg2020", p) if r.rule == rule]
+def run(p: dict[str, Any], rule: str, rules: dict[str, Any] | None = None) -> dict[str, Any]:
+    found = [r.as_dict() for r in evaluate("nmg2020", p, rules) if r.rule == rule]
     assert len(found) == 1
     return found[0]
 
 
 def test_rules_registered() -> None:
-    assert [fn(FULL).rule for fn in CHECKS["nmg2020"]] == RULES
+    assert [r.rule for r in evaluate("nmg2020", FULL)] == RULES
 
 
 def test_full_profile_passes() -> None:
@@ -133,11 +132,25 @@ def test_director_absent(value: Any) -> None:
     assert result["passed"] is False and result["missing"] == ["director"]
 
 
-def test_policy_yaml_has_no_thresholds_to_mirror() -> None:
-    """The numbers are the text's (三(二)); if policy.yaml grows a thresholds section, mirror and test it here."""
-    data = yaml.safe_load((ROOT / "processes" / "nmg2020" / "policy.yaml").read_text(encoding="utf-8"))
-    assert "thresholds" not in data
-    assert checks.DIRECTOR_MIN_MONTHS == 9 and checks.COMMITTEE_INSIDERS_MAX * 3 == 1
+def _governance(**changes: Any) -> dict[str, Any]:
+    data = copy.deepcopy(policy_data.load("nmg2020"))
+    for path, value in changes.items():
+        section, key = path.split(".")
+        data["governance"][section][key] = value
+    return data
+
+
+def test_director_months_from_the_yaml() -> None:
+    assert run(months(9), "director_months_at_center")["passed"] is True
+    result = run(months(9), "director_months_at_center", _governance(**{"director.min_months_at_center": 10}))
+    assert result["passed"] is False and "低于三(二)要求的不少于 10 个月" in result["reason"]
+
+
+def test_committee_share_and_names_from_the_yaml() -> None:
+    rules = _governance(**{"technical_committee.insiders_max": "1/2", "technical_committee.name": "指导委员会"})
+    result = run(profile(technical_committee=committee(4, 2)), "committee_insider_share", rules)
+    assert result["passed"] is True and "指导委员会共 4 人" in result["reason"] and "总人数二分之一" in result["reason"]
+    assert run(profile(technical_committee=committee(4, 2)), "committee_insider_share")["passed"] is False
 
 
 BASIS = {

@@ -4,14 +4,14 @@ from __future__ import annotations
 import copy
 import math
 import re
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from handlers.checks import CHECKS, evaluate
-from handlers.checks import nmg2025 as checks
+from handlers import policy_data
+from handlers.checks import evaluate
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT.parent / "shared" / "seeds" / "000_2e7978bd4cc44a99.txt"
@@ -64,14 +64,14 @@ def profile(**changes: Any) -> dict[str, Any]:
 DROP = object()
 
 
-def run(p: dict[str, Any], rule: str) -> dict[str, Any]:
-    found = [r.as_dict() for r in evaluate("nmg2025", p) if r.rule == rule]
+def run(p: dict[str, Any], rule: str, rules: dict[str, Any] | None = None) -> dict[str, Any]:
+    found = [r.as_dict() for r in evaluate("nmg2025", p, rules) if r.rule == rule]
     assert len(found) == 1, f"rule {rule} not registered once"
     return found[0]
 
 
 def test_rules_registered_in_article_order() -> None:
-    assert [fn(FULL).rule for fn in CHECKS["nmg2025"]] == RULES
+    assert [r.rule for r in evaluate("nmg2025", FULL)] == RULES
 
 
 def test_full_profile_passes_every_rule() -> None:
@@ -369,7 +369,7 @@ def test_article_19_branch_kinds(kinds: tuple[str, ...], passed: bool) -> None:
     result = run(profile(branches=branches(*kinds)), "branch_kinds")
     assert result["passed"] is passed and result["missing"] == []
     if not passed:
-        wrong = [k for k in kinds if k not in checks.BRANCH_KINDS]
+        wrong = [k for k in kinds if k not in policy_data.load("nmg2025")["governance"]["branches"]["kinds"]]
         assert all(f"（{k}）" in result["reason"] for k in wrong)
         assert "关键核心技术攻关、成果转化、成果示范应用" in result["reason"]
 
@@ -392,23 +392,101 @@ def test_article_19_branches_missing(rule: str, value: Any) -> None:
     assert result["passed"] is False and result["missing"] == ["branches"]
 
 
-# --- the thresholds are the yaml's and the text's -------------------------------------------------------------
+# --- the numbers are policy.yaml's: change the data and the checks follow ---------------------------------------
 
 
-def test_thresholds_equal_policy_yaml() -> None:
-    data = yaml.safe_load((ROOT / "processes" / "nmg2025" / "policy.yaml").read_text(encoding="utf-8"))
-    assert checks.THRESHOLDS == data["thresholds"]
+def policy(**changes: Any) -> dict[str, Any]:
+    """A copy of nmg2025's policy.yaml data with `changes` ("governance.branches.max": 2, ...) applied."""
+    data = copy.deepcopy(policy_data.load("nmg2025"))
+    for path, value in changes.items():
+        *parents, last = path.split(".")
+        node = data
+        for key in parents:
+            node = node[key]
+        if value is DROP:
+            del node[last]
+        else:
+            node[last] = value
+    return data
 
 
-@pytest.mark.parametrize("key", list(checks.THRESHOLDS))
-def test_every_yaml_threshold_is_checked(key: str) -> None:
-    spec = checks.THRESHOLDS[key]
+@pytest.mark.parametrize("key", list(policy_data.load("nmg2025")["thresholds"]))
+def test_every_yaml_threshold_is_checked_at_its_minimum(key: str) -> None:
+    spec = policy_data.load("nmg2025")["thresholds"][key]
     checking = [r for r in evaluate("nmg2025", profile(**{key: DROP})) if key in r.missing]
     assert len(checking) == 1 and checking[0].article == spec["article"]
     below = run(profile(**{key: spec["min"] - 1}), checking[0].rule)
     at = run(profile(**{key: spec["min"]}), checking[0].rule)
     assert below["passed"] is False and at["passed"] is True
-    assert f"不少于 {spec['min']} " in below["reason"]
+    assert f"不少于 {spec['min']} {spec['unit']}" in below["reason"]
+
+
+def test_a_raised_threshold_fails_the_profile_that_met_the_old_one() -> None:
+    assert run(FULL, "fulltime_researchers")["passed"] is True
+    result = run(FULL, "fulltime_researchers", policy(**{"thresholds.fulltime_researchers.min": 40}))
+    assert result["passed"] is False
+    assert "专职固定科研人员 30 人，低于第十条(二)要求的不少于 40 人" in result["reason"]
+
+
+def test_a_threshold_added_to_the_yaml_is_checked() -> None:
+    rules = policy(**{"thresholds.patents": {"min": 5, "unit": "项", "article": "第十条(三)", "rule": "patents",
+                                             "label": "有效发明专利", "integer": True}})
+    assert run(profile(patents=4), "patents", rules)["passed"] is False
+    assert run(profile(patents=5), "patents", rules)["reason"] == "有效发明专利 5 项，达到第十条(三)要求的不少于 5 项"
+    assert run(profile(patents=DROP), "patents", rules)["missing"] == ["patents"]
+    assert [r.rule for r in evaluate("nmg2025", FULL, rules)][:5] == [*RULES[:4], "patents"]
+
+
+def test_a_removed_threshold_is_not_checked() -> None:
+    rules = policy(**{"thresholds.equipment_value": DROP})
+    assert "equipment_value" not in [r.rule for r in evaluate("nmg2025", FULL, rules)]
+
+
+def test_committee_share_from_the_yaml() -> None:
+    members = committee(10, 4)
+    assert run(profile(technical_committee=members), "committee_insider_share")["passed"] is False
+    result = run(profile(technical_committee=members), "committee_insider_share",
+                 policy(**{"governance.technical_committee.insiders_max": "2/5"}))
+    assert result["passed"] is True and "未超过第十五条规定的总人数五分之二（10 人中至多 4 人）" in result["reason"]
+
+
+def test_single_hired_share_from_the_yaml() -> None:
+    result = run(FULL, "single_hired_share", policy(**{"governance.single_hired.min_share": "60%"}))
+    assert result["passed"] is False and result["reason"].endswith("低于第十七条要求的 60%")
+
+
+def test_branch_count_and_kinds_from_the_yaml() -> None:
+    fewer = policy(**{"governance.branches.max": 2})
+    assert run(FULL, "branch_count", fewer)["reason"] == "分支机构 3 个，超过第十九条规定的一般不超过 2 个"
+    kinds = policy(**{"governance.branches.kinds": {"key_technology": "关键核心技术攻关", "transformation": "成果转化"}})
+    result = run(FULL, "branch_kinds", kinds)
+    assert result["passed"] is False
+    assert "“鄂尔多斯示范基地”（demonstration）的类型不属于第十九条所列的关键核心技术攻关、成果转化两类" in result["reason"]
+
+
+def test_articles_come_from_the_yaml() -> None:
+    rules = policy(**{"governance.director.article": "第十六条(修订)", "establishment.directed_article": "第十二条(修订)"})
+    assert run(FULL, "director_fulltime", rules)["article"] == "第十六条(修订)"
+    assert "第十二条(修订)规定" in run(profile(strategic_directed=True), "operating_funds", rules)["reason"]
+
+
+def test_a_value_missing_from_the_yaml_is_named() -> None:
+    with pytest.raises(policy_data.PolicyDataError, match="governance.branches.max"):
+        evaluate("nmg2025", FULL, policy(**{"governance.branches.max": DROP}))
+
+
+@pytest.mark.parametrize("written,value,words", [
+    ("1/3", Fraction(1, 3), "三分之一"), ("2/5", Fraction(2, 5), "五分之二"), ("50%", Fraction(1, 2), "50%"),
+    (0.5, Fraction(1, 2), "50%"), ("12.5%", Fraction(1, 8), "12.5%"),
+])
+def test_shares_as_written_in_the_yaml(written: Any, value: Fraction, words: str) -> None:
+    assert policy_data.share(written) == value and policy_data.share_words(written) == words
+
+
+@pytest.mark.parametrize("written", ["a third", True, "1/0x"])
+def test_an_unreadable_share_is_refused(written: Any) -> None:
+    with pytest.raises(policy_data.PolicyDataError):
+        policy_data.share(written)
 
 
 # rule -> (article, the sentence of the text it rests on)

@@ -1,10 +1,14 @@
 """Statutory deadlines (procedures.md §2–§4 and the worked examples)."""
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from flask import Flask
 
 from app.clock import CHINA
@@ -12,6 +16,8 @@ from app.errors import InvalidSubmission
 from app.models import Center
 from app.services.running import start_data
 from app.services.time import deadlines
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def center(policy: str, approved: str | None, *, established: str | None = None, status: str = "established",
@@ -159,3 +165,40 @@ def test_start_data_refuses_an_exempt_year_and_keeps_its_keys(app: Flask) -> Non
     assert "6 月后" in err.value.errors["data.report_year"][0]  # type: ignore[index]
     assert data["report_year"] == 2025 and data["due_at"] == "2026-03-31T23:59:59+08:00"
     assert data["remind_at"] == "2026-03-01T23:59:59+08:00"
+
+
+# --- the periods are policy.yaml's: change the data and the deadlines follow ----------------------------------
+
+
+def _edited_policies(tmp_path: Path, policy: str, edit: Callable[[dict[str, Any]], None]) -> Path:
+    """A copy of processes/ whose `policy`'s policy.yaml went through `edit`."""
+    root = tmp_path / "processes"
+    shutil.copytree(ROOT / "processes", root)
+    path = root / policy / "policy.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    edit(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return root
+
+
+def test_deadlines_follow_the_yaml(app: Flask, tmp_path: Path) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        data["preparation"]["years"] = 3
+        data["annual_report"].update(due_month=2, due_day=15, reminder_days_before=10)
+
+    app.config["TIC_PROCESSES_DIR"] = _edited_policies(tmp_path, "nmg2025", edit)
+    with app.app_context():
+        found = by_kind(center("nmg2025", "2025-09-10", status="approved_for_preparation"), "2025-10-01T09:00")
+        data = start_data.prepare("nmg2025_annual_report", center("nmg2025", "2025-09-10"), {"report_year": 2025},
+                                  at("2026-01-05T00:00"))
+    assert found["preparation_end"].due.isoformat() == "2028-09-10T23:59:59+08:00"
+    assert found["annual_report"].due.isoformat() == "2026-02-15T23:59:59+08:00"
+    assert data["due_at"] == "2026-02-15T23:59:59+08:00" and data["remind_at"] == "2026-02-05T23:59:59+08:00"
+
+
+def test_a_reminder_the_yaml_does_not_set_is_an_error_not_a_guess(app: Flask, tmp_path: Path) -> None:
+    app.config["TIC_PROCESSES_DIR"] = _edited_policies(
+        tmp_path, "nmg2025", lambda data: data["annual_report"].pop("reminder_days_before"))
+    with app.app_context(), pytest.raises(LookupError, match="annual_report.reminder_days_before"):
+        start_data.prepare("nmg2025_annual_report", center("nmg2025", "2025-09-10"), {"report_year": 2025},
+                           at("2026-01-05T00:00"))

@@ -2,28 +2,27 @@
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from flask import current_app
+from flask_babel import gettext as _
 
 from app.errors import NotFound
+from handlers import policy_data
 
 
-@lru_cache(maxsize=32)
-def _load(path: Path) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as fh:
-        return dict(yaml.safe_load(fh) or {})
+def processes_dir() -> Path:
+    """The directory of the deployed policies (TIC_PROCESSES_DIR)."""
+    return Path(current_app.config["TIC_PROCESSES_DIR"])
 
 
 def policy(key: str) -> dict[str, Any]:
-    """The policy constants of `key` (title, deadlines, thresholds, grades ...)."""
-    path = Path(current_app.config["TIC_PROCESSES_DIR"]) / key / "policy.yaml"
-    if not path.is_file():
-        raise NotFound(f"未配置的政策：{key}")
-    return _load(path)
+    """The data of policy `key` (title, deadlines, thresholds, grades ...), read by the handlers' own loader."""
+    try:
+        return policy_data.load(key, processes_dir())
+    except policy_data.PolicyDataError:
+        raise NotFound(_("未配置的政策：%(policy)s", policy=key)) from None
 
 
 def out_of_force(key: str, day: date) -> str | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from app import calendar
 from app.engine.runtime import provide_handler_service
+from app.services.centers.policies import policy
 from app.services.centers.reports import consecutive_missing_reports
 
 
@@ -10,3 +11,4 @@ def provide_all() -> None:
     """Register every lookup handlers may use."""
     provide_handler_service("working_period", calendar.working_period)
     provide_handler_service("consecutive_missing_reports", consecutive_missing_reports)
+    provide_handler_service("policy_data", policy)  # policy.yaml under TIC_PROCESSES_DIR

@@ -7,8 +7,7 @@ from typing import Any
 from app.clock import CHINA
 from app.errors import InvalidSubmission
 from app.models import Center
-from app.services.centers.policies import policy
-from app.services.time.deadlines import annual_report_due, annual_report_exemption
+from app.services.time.deadlines import annual_report_due, annual_report_exemption, annual_report_reminder_days
 
 
 def _annual_report(center: Center, data: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -21,7 +20,7 @@ def _annual_report(center: Center, data: dict[str, Any], now: datetime) -> dict[
     due = annual_report_due(center.policy, year)
     if due is None:
         raise InvalidSubmission("该政策未配置年度报告截止日期", {"data.report_year": ["该政策未配置年度报告截止日期"]})
-    days_before = int(policy(center.policy)["annual_report"].get("reminder_days_before", 30))
+    days_before = annual_report_reminder_days(center.policy)
     return {
         "report_year": year,
         "due_at": data.get("due_at") or due.isoformat(),

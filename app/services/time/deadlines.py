@@ -17,6 +17,7 @@ from app.clock import CHINA
 from app.models import Center, User
 from app.services.centers import registry as centers
 from app.services.centers.policies import policy
+from handlers.policy_data import require
 
 
 @dataclass
@@ -50,6 +51,11 @@ def annual_report_due(policy_key: str, report_year: int) -> datetime | None:
     if "due_month" not in rule or "due_day" not in rule:
         return None
     return end_of_day(date(report_year + 1, int(rule["due_month"]), int(rule["due_day"])))
+
+
+def annual_report_reminder_days(policy_key: str) -> int:
+    """How many days before the report's due day its reminder fires (policy.yaml `annual_report.reminder_days_before`)."""
+    return int(require(policy(policy_key), "annual_report", "reminder_days_before"))
 
 
 def annual_report_exemption(center: Center, report_year: int) -> str | None:
@@ -115,7 +121,7 @@ def _evaluation(center: Center, now: datetime) -> list[Deadline]:
         k += 1
     start, end = add_years(base, cycle * (k - 1)), add_years(base, cycle * k)
     period = f"第{k}个评估周期 {start.isoformat()} 至 {end.isoformat()}"
-    return [Deadline("evaluation", period, end_of_day(end), rule.get("article", ""), False)]
+    return [Deadline("evaluation", period, end_of_day(end), rule.get("article", ""), bool(rule.get("configured", False)))]
 
 
 def _public_notice(center: Center) -> list[Deadline]:
@@ -126,7 +132,8 @@ def _public_notice(center: Center) -> list[Deadline]:
     span = calendar.working_period(start, int(rule["working_days"]))
     period = f"公示期 {span.start.isoformat()} 起 {len(span.working_days)} 个工作日，至 {span.end.isoformat()}"
     note = "；".join(span.warnings) or None
-    return [Deadline("public_notice_end", period, end_of_day(span.end), rule.get("article", ""), False, note)]
+    return [Deadline("public_notice_end", period, end_of_day(span.end), rule.get("article", ""),
+                     bool(rule.get("configured", False)), note)]
 
 
 def _profile_date(center: Center, key: str) -> date | None:

@@ -19,7 +19,7 @@ DEFAULT_LEAD_DAYS = 60
 
 def _lead(policy_key: str) -> timedelta:
     rule = policy(policy_key).get("annual_report", {})
-    reminder = int(rule.get("reminder_days_before", 30))
+    reminder = deadlines.annual_report_reminder_days(policy_key)
     return timedelta(days=max(int(rule.get("start_days_before", DEFAULT_LEAD_DAYS)), reminder + 1))
 
 
