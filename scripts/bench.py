@@ -10,7 +10,7 @@ Phases, on a fresh SQLite database in a temporary directory (removed at the end)
 of benchmarks/three_tasks.bpmn (start + 3 task completions) after W uncounted warm-up instances:
   http     `tic serve --workers 1 --threads 1` (gunicorn gthread worker, one thread, keep-alive), driven with requests on 127.0.0.1
   wsgi     the same requests through Flask's test client in-process (no socket, no gunicorn)
-  service  `instances.start_instance` / `tasks.complete_task` in-process, inside one app context
+  service  `instances.start_instance` / `actions.complete` in-process, inside one app context
   engine   SpiffWorkflow alone: deserialize + run the ready user task + engine steps + serialize
   profile  (--profile) cProfile of POST /tasks/{id}/complete in-process (Flask test client), to stderr
 """
@@ -303,7 +303,7 @@ def service_phase(env: dict[str, str], seeded: dict[str, Any], n: int, warmup: i
     from app.extensions import db
     from app.models import User
     from app.services.running import instances
-    from app.services.tasks import completion as tasks
+    from app.services.tasks import actions
 
     times: dict[str, list[float]] = {"complete": [], "start": []}
     with app_context(env):
@@ -324,7 +324,7 @@ def service_phase(env: dict[str, str], seeded: dict[str, Any], n: int, warmup: i
                     raise BenchError(f"service: expected one ready task {element}, got {ready}")
                 task_id = ready[0].id
                 t = time.perf_counter()
-                tasks.complete_task(applicant, task_id, {}, None)
+                actions.complete(applicant, task_id, {})
                 complete.append(time.perf_counter() - t)
             view = instances.instance_view(applicant, instance_id)
             if view.instance.status != "completed" or view.ready_tasks:
@@ -473,7 +473,7 @@ def table(r: dict[str, Any]) -> str:
          "same POST via Flask test client (no socket)"),
         ("wsgi_instance_start", r["wsgi_instance_start_ms_median"], None, "POST /instances via test client"),
         ("service_task_completion", r["service_task_completion_ms_median"], r["service_task_completion_ms_p90"],
-         "tasks.complete_task in-process"),
+         "actions.complete in-process"),
         ("service_instance_start", r["service_instance_start_ms_median"], None, "instances.start_instance"),
         ("engine_floor", r["engine_floor_ms_median"], r["engine_floor_ms_p90"],
          "SpiffWorkflow load + run + save"),

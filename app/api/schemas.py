@@ -96,6 +96,18 @@ class TaskCompleteSchema(Schema):
     instance_version = fields.Integer(load_default=None, allow_none=True)
 
 
+class StoredFileSchema(Schema):
+    file_id = fields.String(attribute="id", metadata={"description": "refer to it in form data as {name, file_id}"})
+    name = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+
+
+class TaskDraftSchema(Schema):
+    data = fields.Dict(load_default=dict, metadata={"description": "unfinished form data, not validated"})
+
+
 class TimerSchema(Schema):
     id = fields.Integer()
     element_id = fields.String()

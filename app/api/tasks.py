@@ -1,17 +1,29 @@
-"""Human tasks: inbox, task with form, completion."""
+"""Human tasks: inbox, task with form, claim, unclaim, draft, completion — each calling its one service."""
 from __future__ import annotations
 
 from types import SimpleNamespace
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from app.api.auth import authenticate, current_user
 from app.api.objects import with_extra
-from app.api.schemas import HumanTaskSchema, TaskCompleteSchema, TaskDetailSchema, TaskQuerySchema
-from app.models import HumanTask
-from app.services.tasks import completion as tasks
+from app.api.schemas import (
+    HumanTaskSchema,
+    StoredFileSchema,
+    TaskCompleteSchema,
+    TaskDetailSchema,
+    TaskDraftSchema,
+    TaskQuerySchema,
+)
+from app.errors import InvalidSubmission
+from app.models import HumanTask, StoredFile
+from app.services.infrastructure.files import Upload
+from app.services.tasks import actions, inbox
+from app.services.tasks.view import CONTEXT_KEYS, task_view
 
 PREFIX = "/tasks"
 bp = Blueprint("tasks", __name__, description="待办任务")
@@ -25,7 +37,7 @@ class Tasks(MethodView):
     @bp.response(200, HumanTaskSchema(many=True))
     def get(self, query: dict[str, Any]) -> list[HumanTask]:
         """Ready tasks for the caller's role in the caller's organisation, soonest due first."""
-        return tasks.inbox(current_user(), **query)
+        return inbox.inbox(current_user(), **query)
 
 
 @bp.route("/<int:task_id>")
@@ -33,10 +45,58 @@ class TaskById(MethodView):
     @bp.doc(security=[{"bearerAuth": []}])
     @bp.response(200, TaskDetailSchema)
     def get(self, task_id: int) -> SimpleNamespace:
-        """A task with its form (JSON Schema) and prefilled data."""
-        detail = tasks.task_detail(current_user(), task_id)
-        return with_extra(detail.task, form=detail.form, data=detail.data, instance_version=detail.instance_version,
-                          context=detail.context)
+        """A task with its form (JSON Schema) and prefill (my draft, or this lane's data of the instance)."""
+        view = task_view(current_user(), task_id)
+        props = (view.form or {}).get("properties", {})
+        prefill = {k: v for k, v in view.instance_data.items() if k in props or k in CONTEXT_KEYS}
+        if view.has_draft:
+            prefill.update(view.values)
+        return with_extra(view.task, form=view.form, data=prefill, instance_version=view.instance.version,
+                          context=view.instance_data)
+
+
+@bp.route("/<int:task_id>/claim")
+class TaskClaim(MethodView):
+    @bp.doc(security=[{"bearerAuth": []}])
+    @bp.response(200, HumanTaskSchema)
+    def post(self, task_id: int) -> HumanTask:
+        """Claim a task so colleagues see who works on it: 409 naming the colleague who holds it."""
+        return actions.claim(current_user(), task_id)
+
+
+@bp.route("/<int:task_id>/unclaim")
+class TaskUnclaim(MethodView):
+    @bp.doc(security=[{"bearerAuth": []}])
+    @bp.response(200, HumanTaskSchema)
+    def post(self, task_id: int) -> HumanTask:
+        """Give back a task I claimed: 409 if I do not hold it."""
+        return actions.unclaim(current_user(), task_id)
+
+
+@bp.route("/<int:task_id>/draft")
+class TaskDraft(MethodView):
+    @bp.doc(security=[{"bearerAuth": []}])
+    @bp.arguments(TaskDraftSchema)
+    @bp.response(200, HumanTaskSchema)
+    def put(self, body: dict[str, Any], task_id: int) -> HumanTask:
+        """Save unfinished form data as my draft (claims the task): 409 if a colleague holds it."""
+        return actions.save_draft(current_user(), task_id, body["data"])
+
+
+@bp.route("/<int:task_id>/files")
+class TaskFiles(MethodView):
+    @bp.doc(security=[{"bearerAuth": []}], requestBody={"content": {"multipart/form-data": {"schema": {
+        "type": "object", "properties": {"file": {"type": "string", "format": "binary"},
+                                         "field": {"type": "string"}}, "required": ["file"]}}}})
+    @bp.response(201, StoredFileSchema)
+    def post(self, task_id: int) -> StoredFile:
+        """Attach a document to a task (multipart `file`, optional `field`); refer to it in the form data as
+        `{"name", "file_id"}`. 422 when too large or missing."""
+        sent = request.files.get("file")
+        if sent is None or not sent.filename:
+            raise InvalidSubmission(_("请选择要上传的文件"), {"file": [_("必填项")]})
+        upload = Upload(sent.filename, sent.mimetype or "application/octet-stream", sent.stream)
+        return actions.attach(current_user(), task_id, upload, request.form.get("field") or "file")
 
 
 @bp.route("/<int:task_id>/complete")
@@ -45,5 +105,6 @@ class TaskComplete(MethodView):
     @bp.arguments(TaskCompleteSchema)
     @bp.response(200, HumanTaskSchema)
     def post(self, body: dict[str, Any], task_id: int) -> HumanTask:
-        """Complete a task: 422 with per-field errors, 403 if not yours, 409 if no longer ready."""
-        return tasks.complete_task(current_user(), task_id, body["data"], body.get("instance_version"))
+        """Complete a task: 422 with per-field errors, 404 if not visible, 403 if not yours, 409 if claimed by a
+        colleague or no longer ready."""
+        return actions.complete(current_user(), task_id, body["data"], expected_version=body.get("instance_version"))

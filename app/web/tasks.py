@@ -1,47 +1,66 @@
 """The task page: the task's form in full, instructions and article, checks, earlier submissions; draft, complete."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.errors import Conflict, InvalidSubmission
+from app.services.infrastructure import forms
 from app.services.infrastructure.files import Upload
-from app.services.tasks import claims as task_claims
+from app.services.tasks import actions, lookup
+from app.services.tasks.view import task_view
 from app.web.auth import current_staff, login_required
+from app.web.form_decoding import PAGE_CONTROLS, decode_submission
 
 bp = Blueprint("task_pages", __name__)
+
+
+def render_task(task_id: int, *, errors: dict[str, list[str]] | None = None, alert: str | None = None,
+                status: int = 200, values: dict[str, Any] | None = None) -> Any:
+    """The task page, with per-field messages (422) or an alert (409) when a submission failed.
+
+    After a refused submission the page shows what was typed (`values`); nothing of it was stored.
+    """
+    page = task_view(current_staff(), task_id)
+    if values is not None and page.task.state == "ready":
+        page.values = values
+    ordered = _in_form_order(errors or {}, page.form or {})
+    return render_template("tasks/show.html", page=page, errors=ordered, alert=alert,
+                           conflict=status == 409), status
 
 
 @bp.route("/tasks/<int:task_id>")
 @login_required
 def show(task_id: int) -> Any:
     """The task with its form, prefilled from the draft or the instance data."""
-    page = task_claims.task_page(current_staff(), task_id)
-    return render_template("tasks/show.html", page=page)
+    return render_task(task_id)
 
 
 @bp.route("/tasks/<int:task_id>", methods=["POST"])
 @login_required
 def submit(task_id: int) -> Any:
     """Save the form as a draft (action=draft) or complete the task (action=complete)."""
-    complete = request.form.get("action") == "complete"
-    fields = {k: v for k, v in request.form.to_dict(flat=False).items() if k not in ("csrf_token", "action")}
-    uploads = {
-        key: [Upload(f.filename or "", f.mimetype or "application/octet-stream", f.stream)
-              for f in request.files.getlist(key)]
-        for key in request.files
-    }
     user = current_staff()
+    complete = request.form.get("action") == "complete"
+    fields = {k: v for k, v in request.form.to_dict(flat=False).items() if k not in PAGE_CONTROLS}
+    uploads = {key: [Upload(f.filename or "", f.mimetype or "application/octet-stream", f.stream)
+                     for f in request.files.getlist(key)] for key in request.files}
+    task = lookup.workable_task(user, task_id)
+    schema = forms.form_schema(task.form_key) if task.form_key else {}
+    data, new_files = decode_submission(schema, fields, uploads)
     try:
-        task = task_claims.submit_form(user, task_id, complete=complete, fields=fields, uploads=uploads)
+        if complete:
+            task = actions.complete(user, task_id, data, new_files=new_files)
+        else:
+            task = actions.save_draft(user, task_id, data, new_files)
     except InvalidSubmission as err:
-        page = task_claims.task_page(user, task_id, errors=_messages(err))
-        return render_template("tasks/show.html", page=page), 422  # messages beside the fields
+        typed = _without_files(data, {n.file_id for n in new_files})
+        return render_task(task_id, errors=_messages(err), status=422, values=typed)
     except Conflict as err:
-        page = task_claims.task_page(user, task_id)
-        return render_template("tasks/show.html", page=page, alert=err.message, conflict=True), 409
+        return render_task(task_id, alert=err.message, status=409)
     if complete:
         flash(_("已提交：%(name)s", name=task.name), "success")
         return redirect(url_for("inbox.index"))
@@ -49,8 +68,28 @@ def submit(task_id: int) -> Any:
     return redirect(url_for("task_pages.show", task_id=task_id))
 
 
+def _without_files(value: Any, unstored: set[str]) -> Any:
+    """The typed data minus references to uploads that were not stored (they must be attached again)."""
+    if isinstance(value, dict):
+        return {k: _without_files(v, unstored) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_files(v, unstored) for v in value
+                if not (isinstance(v, dict) and v.get("file_id") in unstored)]
+    return value
+
+
 def _messages(err: InvalidSubmission) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for path, value in (err.errors or {}).items():
         found[str(path)] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
     return found
+
+
+def _in_form_order(errors: dict[str, list[str]], form: Mapping[str, Any]) -> dict[str, list[str]]:
+    order = list((form.get("x-ui") or {}).get("order") or []) + list(form.get("properties") or {})
+
+    def rank(path: str) -> tuple[int, str]:
+        top = path.split(".", 1)[0]
+        return (order.index(top) if top in order else len(order), path)
+
+    return {path: errors[path] for path in sorted(errors, key=rank)}

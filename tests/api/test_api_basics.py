@@ -73,7 +73,7 @@ def test_task_detail_has_form_and_prefill(people: dict[str, Any]) -> None:
     assert "summary" in detail["form"]["properties"]
     assert detail["data"]["report_year"] == 2026
     assert detail["instance_version"] >= 1
-    assert people["applicant_b"].get(f"/api/v1/tasks/{task_id}").status_code == 403
+    assert people["applicant_b"].get(f"/api/v1/tasks/{task_id}").status_code == 404  # another center: not visible, not revealed
 
 
 def test_stale_instance_version_is_409(people: dict[str, Any]) -> None:

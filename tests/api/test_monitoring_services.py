@@ -20,7 +20,7 @@ from app.services.monitoring import instance_board as monitoring
 from app.services.monitoring.instance_board import InstanceFilters
 from app.services.people.users import create_user
 from app.services.running import instance_admin, instances
-from app.services.tasks import completion as tasks
+from app.services.tasks import actions, inbox
 from app.services.time.tick import run_tick
 from tests.processes.support import GOOD_REPORT as REPORT
 
@@ -45,8 +45,8 @@ def start(people: dict[str, Any], center: str = "a", year: int = 2026) -> int:
 
 def complete(people: dict[str, Any], key: str, element_id: str, data: dict[str, Any]) -> None:
     actor = user(people, key)
-    [task] = [t for t in tasks.inbox(actor) if t.element_id == element_id]
-    tasks.complete_task(actor, task.id, data)
+    [task] = [t for t in inbox.inbox(actor) if t.element_id == element_id]
+    actions.complete(actor, task.id, data)
 
 
 @pytest.fixture
@@ -217,7 +217,7 @@ def test_terminate_cancels_tasks_and_timers(ctx: dict[str, Any]) -> None:
     states = {t.state for t in db.session.scalars(select(HumanTask).where(HumanTask.instance_id == a))}
     assert states == {"cancelled"}
     assert {t.state for t in db.session.scalars(select(Timer).where(Timer.instance_id == a))} == {"cancelled"}
-    assert [t for t in tasks.inbox(user(ctx, "applicant")) if t.instance_id == a] == []
+    assert [t for t in inbox.inbox(user(ctx, "applicant")) if t.instance_id == a] == []
     event = db.session.scalar(select(Event).where(Event.kind == "instance_terminated"))
     assert event is not None and event.actor == admin.username
     assert event.payload == {"reason": "中心已撤销，无需报送", "previous_status": "running",

@@ -6,6 +6,7 @@ Two styles of task helpers live here because the suites assert on them different
 """
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 from typing import Any
 
@@ -86,8 +87,25 @@ def ready_tasks(actor: Actor, instance_id: int, element_id: str) -> list[dict[st
             if t["instance_id"] == instance_id and t["element_id"] == element_id]
 
 
+def with_uploaded_files(actor: Actor, task_id: int, value: Any) -> Any:
+    """`value` with every `{name, file_id}` attachment entry uploaded to the task and referring to its stored id."""
+    if isinstance(value, dict) and set(value) == {"name", "file_id"}:
+        response = actor.client.post(f"/api/v1/tasks/{task_id}/files", headers=actor.headers(),
+                                     data={"file": (io.BytesIO(f"{value['name']}".encode()), value["name"])},
+                                     content_type="multipart/form-data")
+        assert response.status_code == 201, response.get_json()
+        return {"name": value["name"], "file_id": response.get_json()["file_id"]}
+    if isinstance(value, dict):
+        return {k: with_uploaded_files(actor, task_id, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [with_uploaded_files(actor, task_id, v) for v in value]
+    return value
+
+
 def complete_task(actor: Actor, task_id: int, data: dict[str, Any], status: int = 200) -> Any:
-    """Complete task `task_id` with form `data`, expecting HTTP `status`."""
+    """Complete task `task_id` with form `data` (its attachments uploaded first), expecting HTTP `status`."""
+    if status in (200, 422):
+        data = with_uploaded_files(actor, task_id, data)
     response = actor.post(f"/api/v1/tasks/{task_id}/complete", json={"data": data})
     assert response.status_code == status, response.get_json()
     return response.get_json()

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from app.extensions import db
 from app.models import User
-from app.services.tasks import completion as tasks
+from app.services.tasks import actions
 from app.services.time.tick import run_tick
 from tests.web.conftest import (
     GOOD_REPORT,
@@ -31,7 +31,7 @@ def submit_report(app: Flask, staff: dict[str, Any], center: str) -> None:
         applicant = db.session.get(User, staff["applicant" if center == "a" else "applicant_b"].id)
         assert applicant is not None
         data = {**GOOD_REPORT, "fulltime_researchers": 42, "annual_operating_funds": 800}
-        tasks.complete_task(applicant, task_id, data)
+        actions.complete(applicant, task_id, data)
 
 
 def marker_classes(page: Any, element_id: str) -> str:

@@ -248,8 +248,8 @@ def test_claim_and_unclaim(app: Flask, staff: dict[str, Any], report: int) -> No
     assert "已由" in page_of(them, f"/tasks/{task_id}")[1]
     blocked = them.post(f"/tasks/{task_id}", data={**GOOD_REPORT, "action": "complete", "csrf_token": token2})
     assert blocked.status_code == 409 and "认领" in blocked.get_data(as_text=True)
-    assert them.post(f"/tasks/{task_id}/unclaim", data={"csrf_token": token2}).status_code == 302
-    assert "您没有认领该任务" in page_of(them, "/")[1]
+    refused = them.post(f"/tasks/{task_id}/unclaim", data={"csrf_token": token2})  # not theirs to give back
+    assert refused.status_code == 409 and "您没有认领该任务" in refused.get_data(as_text=True)
     me.post(f"/tasks/{task_id}/unclaim", data={"csrf_token": token})
     them.post(f"/tasks/{task_id}/claim", data={"csrf_token": token2})
     assert "您已认领此任务" in page_of(them, f"/tasks/{task_id}")[1]
@@ -280,7 +280,8 @@ def test_validation_messages_beside_fields_and_nothing_lost(app: Flask, staff: d
     assert 'data-error-for="fulltime_researchers">专职固定科研人员数 不能小于 0' in html
     assert 'data-error-for="annual_operating_funds">' in html
     assert GOOD_REPORT["achievements"] in html and 'value="八百"' in html and 'value="-3"' in html
-    assert page_of(client, f"/tasks/{task_id}")[1].count('value="八百"') == 1  # kept as a draft, too
+    # one submission is one transaction: a refused one stores nothing (the page above kept what was typed)
+    assert 'value="八百"' not in page_of(client, f"/tasks/{task_id}")[1]
     ok = post_form(client, f"/tasks/{task_id}", {**GOOD_REPORT, "action": "complete"})
     assert ok.status_code == 302 and ok.headers["Location"] == "/"
     assert "已提交" in page_of(client, "/")[1]
@@ -335,7 +336,7 @@ def test_reviewer_sees_report_and_decides(app: Flask, staff: dict[str, Any], rep
 
 def test_check_results_shown_beside_the_decision(app: Flask, staff: dict[str, Any], report: int,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.services.tasks import claims as task_claims
+    from app.services.tasks import view as task_view_module
 
     checks = {"results": [
         {"rule": "运行经费", "article": "第十条(一)", "passed": True, "reason": "800 万元，不少于 500 万元", "missing": []},
@@ -346,7 +347,7 @@ def test_check_results_shown_beside_the_decision(app: Flask, staff: dict[str, An
         def task_data(self, task_uuid: str) -> dict[str, Any]:
             return {"decision": "approve", "establishment_checks": checks, "center_name": "测试中心_a"}
 
-    monkeypatch.setattr(task_claims, "open_workflow", lambda instance: FakeWorkflow())
+    monkeypatch.setattr(task_view_module, "open_workflow", lambda instance: FakeWorkflow())
     applicant = logged_in(app, staff["applicant"])
     html = page_of(applicant, f"/tasks/{ready_task_id(app, 'submit_report')}")[1]
     assert 'data-testid="checks"' in html and "12 人，少于 30 人" in html and "存在未通过项" in html
@@ -468,11 +469,12 @@ def test_upload_limit_and_foreign_file_ids(app: Flask, staff: dict[str, Any], tm
     assert not [p for p in (tmp_path / "files").rglob("*") if p.is_file()]
     # a file id from another instance is not accepted
     foreign = "00000000-0000-4000-8000-000000000000"
-    post_form(client, f"/tasks/{task_id}", {"members.0.name": "张三", "agree": "true", "action": "draft",
-                                            "attachments.keep": foreign})
+    refused = post_form(client, f"/tasks/{task_id}", {"members.0.name": "张三", "agree": "true", "action": "draft",
+                                                      "attachments.keep": foreign})
+    assert refused.status_code == 422 and "附件不存在或不属于本流程" in refused.get_data(as_text=True)
     with app.app_context():
         task = db.session.get(HumanTask, task_id)
-        assert task is not None and task.draft is not None and "attachments" not in task.draft
+        assert task is not None and task.draft is None
 
 
 # --- centers -------------------------------------------------------------------------------------------------------

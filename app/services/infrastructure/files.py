@@ -58,10 +58,33 @@ def _path(file_id: str) -> Path:
     return files_dir() / file_id[:2] / file_id
 
 
+def new_file_id() -> str:
+    """A fresh random id for a file (form data may refer to it before the file is stored)."""
+    return str(uuid.uuid4())
+
+
+def _too_large(name: str, field: str, limit: int) -> InvalidSubmission:
+    return InvalidSubmission(_("上传的文件过大"), {field: [
+        _("文件“%(name)s”超过 %(mb)s MB 的上限", name=name, mb=f"{limit / (1024 * 1024):g}")]})
+
+
+def validate_upload(upload: Upload, field: str) -> None:
+    """Refuse an upload over the size limit before anything is stored (when its stream can tell its size)."""
+    stream = upload.stream
+    if not stream.seekable():
+        return  # store() still stops at the limit while copying
+    start = stream.tell()
+    size = stream.seek(0, os.SEEK_END) - start
+    stream.seek(start)
+    if size > max_bytes():
+        raise _too_large(clean_name(upload.filename), field, max_bytes())
+
+
 def store(user: User, upload: Upload, *, center_id: int | None, instance_id: int | None = None,
-          task_id: int | None = None, field: str = "file") -> StoredFile:
-    """Write `upload` to disk under a random id and add its row; the caller commits. Too large → InvalidSubmission."""
-    file_id = str(uuid.uuid4())
+          task_id: int | None = None, field: str = "file", file_id: str | None = None) -> StoredFile:
+    """Write `upload` to disk (under `file_id` or a random id) and add its row; the caller commits and, when it
+    rolls back, calls `delete_content`. Too large → InvalidSubmission."""
+    file_id = file_id or new_file_id()
     target = _path(file_id)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
@@ -72,8 +95,7 @@ def store(user: User, upload: Upload, *, center_id: int | None, instance_id: int
             while chunk := upload.stream.read(CHUNK):
                 size += len(chunk)
                 if size > limit:
-                    raise InvalidSubmission(_("上传的文件过大"), {field: [
-                        _("文件“%(name)s”超过 %(mb)s MB 的上限", name=name, mb=f"{limit / (1024 * 1024):g}")]})
+                    raise _too_large(name, field, limit)
                 digest.update(chunk)
                 out.write(chunk)
         os.replace(partial, target)

@@ -1,7 +1,9 @@
 """Who may see and do what: role and organisation of the center."""
 from __future__ import annotations
 
-from app.models import Center, HumanTask, ProcessInstance, User
+from sqlalchemy import ColumnElement, false, or_, select, true
+
+from app.models import Center, CenterOrganisation, HumanTask, ProcessInstance, User
 
 OVERSIGHT_ROLES = ("admin", "supervisor", "authority")
 STARTER_ROLES = ("admin", "supervisor", "authority", "sponsor", "applicant")
@@ -28,6 +30,37 @@ def may_see_instance(user: User, instance: ProcessInstance, center: Center | Non
     return may_see_center(user, center)
 
 
+def may_see_task(user: User, task: HumanTask, center: Center | None) -> bool:
+    """A task is visible to whoever may see its center; a task without a center to oversight roles and its lane."""
+    if center is None:
+        return user.role in OVERSIGHT_ROLES or may_work_on(user, task)
+    return may_see_center(user, center)
+
+
 def may_start(user: User, center: Center) -> bool:
     """Starting a procedure needs a starter role and sight of the center."""
     return user.role in STARTER_ROLES and may_see_center(user, center)
+
+
+def visible_centers_clause(user: User) -> ColumnElement[bool]:
+    """`may_see_center` as an SQL condition on `Center` (the one SQL form of the rule)."""
+    if user.role == "admin" or (user.role in OVERSIGHT_ROLES and user.policy is None):
+        return true()
+    conditions: list[ColumnElement[bool]] = []
+    if user.role in OVERSIGHT_ROLES:
+        conditions.append(Center.policy == user.policy)
+    if user.organisation_id is not None:
+        conditions.append(Center.id.in_(
+            select(CenterOrganisation.center_id).where(CenterOrganisation.organisation_id == user.organisation_id)
+        ))
+    return or_(false(), *conditions)
+
+
+def visible_instances_clause(user: User) -> ColumnElement[bool]:
+    """`may_see_instance` as an SQL condition on `ProcessInstance` (no join needed)."""
+    if user.role == "admin" or (user.role in OVERSIGHT_ROLES and user.policy is None):
+        return true()
+    of_visible_center = ProcessInstance.center_id.in_(select(Center.id).where(visible_centers_clause(user)))
+    if user.role in OVERSIGHT_ROLES:
+        return or_(ProcessInstance.center_id.is_(None), of_visible_center)
+    return of_visible_center

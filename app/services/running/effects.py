@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from app.extensions import db
 from app.models import Center, CenterOrganisation, Event, ProcessInstance
@@ -12,10 +12,22 @@ from app.services.infrastructure.notifications import deliver_notification
 Effect = dict[str, Any]
 
 
-def apply_effects(instance: ProcessInstance, center: Center | None, effects: list[Effect], now: datetime) -> None:
+class Starter(Protocol):
+    """Begins a procedure inside the current transaction (`starting.begin_instance`)."""
+
+    def __call__(self, actor_name: str | None, process_key: str, center: Center, data: dict[str, Any],
+                 now: datetime, *, started_by: str | None = None) -> ProcessInstance: ...
+
+
+def apply_effects(
+    instance: ProcessInstance, center: Center | None, effects: list[Effect], now: datetime, start: Starter,
+) -> None:
     """Apply each effect in order; every change to a center is logged with its article."""
     for effect in effects:
-        APPLY[effect["kind"]](instance, center, effect, now)
+        if effect["kind"] == "start_procedure":
+            _start_procedure(instance, center, effect, now, start)
+        else:
+            APPLY[effect["kind"]](instance, center, effect, now)
 
 
 def _event(instance: ProcessInstance, now: datetime, kind: str, effect: Effect, payload: dict[str, Any]) -> None:
@@ -55,13 +67,12 @@ def _center_update(instance: ProcessInstance, center: Center | None, effect: Eff
     _event(instance, now, "center_updated", effect, {"before": before, "after": _plain(fields)})
 
 
-def _start_procedure(instance: ProcessInstance, center: Center | None, effect: Effect, now: datetime) -> None:
-    # imported here: starting an instance records its first step, which applies effects (a cycle by design)
-    from app.services.running.starting import begin_instance
-
+def _start_procedure(
+    instance: ProcessInstance, center: Center | None, effect: Effect, now: datetime, start: Starter,
+) -> None:
     if center is None:
         raise ValueError("start_procedure effect on an instance without a center")
-    started = begin_instance(None, str(effect["process_key"]), center, dict(effect.get("data") or {}), now,
+    started = start(None, str(effect["process_key"]), center, dict(effect.get("data") or {}), now,
                              started_by=f"instance:{instance.id}")
     _event(instance, now, "procedure_started", effect, {"process_key": effect["process_key"], "instance_id": started.id})
 
@@ -86,6 +97,5 @@ APPLY: dict[str, Callable[[ProcessInstance, Center | None, Effect, datetime], No
     "notification": _notification,
     "center_status": _center_status,
     "center_update": _center_update,
-    "start_procedure": _start_procedure,
     "warning": _warning,
 }

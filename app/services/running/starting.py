@@ -50,7 +50,7 @@ def begin_instance(
     })
     if not_in_force:  # running centers keep their policy's procedures; supervisors see that it has lapsed
         add_event(instance, now, "system", "warning", payload={"code": "policy_out_of_force", "message": not_in_force})
-    record_step(instance, workflow, outcome, who, now)
+    record_step(instance, workflow, outcome, who, now, start=begin_instance)
     return instance
 
 

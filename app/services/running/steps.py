@@ -12,7 +12,7 @@ from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.models import Center, CenterOrganisation, Event, HumanTask, ProcessInstance, Timer
 from app.services.infrastructure.definitions import process_for_definition
-from app.services.running.effects import apply_effects
+from app.services.running.effects import Starter, apply_effects
 
 ACTIVE_STATUSES = ("running", "error")
 
@@ -41,10 +41,12 @@ def require_active(instance: ProcessInstance) -> None:
 
 def record_step(
     instance: ProcessInstance, workflow: Workflow, outcome: StepOutcome, actor: str, now: datetime,
-    submitted: dict[str, str] | None = None,
+    *, start: Starter, submitted: dict[str, str] | None = None,
 ) -> set[str]:
     """Write the new state, the read models, the audit events and the effects of one step.
 
+    `start` begins the follow-up procedures effects ask for (`starting.begin_instance`); it is passed in so that
+    stepping does not import starting, which records its own first step here.
     Returns the task ids of the timers that fired. Read models are read and written with Core
     statements and without autoflush: this runs on every step, and ORM overhead per statement
     dominates the cost of a step (see scripts/bench).
@@ -65,7 +67,7 @@ def record_step(
         add_event(instance, now, actor, "instance_completed", payload={"result": _result_summary(workflow)})
     if outcome.effects:
         center = db.session.get(Center, instance.center_id) if instance.center_id else None
-        apply_effects(instance, center, outcome.effects, now)
+        apply_effects(instance, center, outcome.effects, now, start)
     return set(fired)
 
 

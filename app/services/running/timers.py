@@ -20,6 +20,7 @@ from app.engine.runtime import EngineError
 from app.engine.views import WaitingTimer
 from app.extensions import db
 from app.models import ProcessInstance, Timer
+from app.services.running.starting import begin_instance
 from app.services.running.steps import add_event, open_workflow, record_step
 
 EPSILON = timedelta(microseconds=1)
@@ -73,7 +74,7 @@ def _fire_claimed(instance: ProcessInstance, now: datetime) -> int:
             if task_uuid in fired:  # fired together with an earlier one
                 continue
             outcome = workflow.fire_timers(due_at + EPSILON)
-            fired |= record_step(instance, workflow, outcome, "scheduler", now)
+            fired |= record_step(instance, workflow, outcome, "scheduler", now, start=begin_instance)
             db.session.flush()
         _quarantine_unfired(instance, workflow.waiting_timers(), now)
         db.session.commit()
