@@ -113,7 +113,8 @@ def test_two_people_submitting_at_once_one_wins_the_other_gets_409(app: Flask, s
         barrier = threading.Barrier(2)
         results: list[int] = []
 
-        def submit(i: int, task_id: int = task_id, tokens: list[str] = tokens, results: list[int] = results) -> None:
+        def submit(i: int, task_id: int = task_id, tokens: list[str] = tokens, results: list[int] = results,
+                   barrier: threading.Barrier = barrier) -> None:
             barrier.wait()
             answer = clients[i].post(f"/tasks/{task_id}", data={**GOOD_REPORT, "action": "complete",
                                                                  "csrf_token": tokens[i]})
