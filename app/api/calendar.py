@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from app.api.auth import authenticate, current_user
+from app.api.responses import secured
 from app.calendar import WorkingPeriod
 from app.services.time import calendar_admin
 
@@ -52,7 +53,7 @@ class CalendarYearPutSchema(Schema):
 
 @bp.route("/working-period")
 class WorkingPeriodView(MethodView):
-    @bp.doc(security=[{"bearerAuth": []}])
+    @secured(bp, 422)
     @bp.arguments(WorkingPeriodQuerySchema, location="query")
     @bp.response(200, WorkingPeriodSchema)
     def get(self, query: dict[str, Any]) -> WorkingPeriod:
@@ -62,13 +63,13 @@ class WorkingPeriodView(MethodView):
 
 @bp.route("/years/<int:year>")
 class CalendarYearView(MethodView):
-    @bp.doc(security=[{"bearerAuth": []}])
+    @secured(bp, 422)
     @bp.response(200, CalendarYearSchema)
     def get(self, year: int) -> dict[str, Any]:
         """A year's holidays and adjusted working days, and their source."""
         return calendar_admin.year_schedule(year)
 
-    @bp.doc(security=[{"bearerAuth": []}])
+    @secured(bp, 403, 422)
     @bp.arguments(CalendarYearPutSchema)
     @bp.response(200, CalendarYearSchema)
     def put(self, body: dict[str, Any], year: int) -> dict[str, Any]:

@@ -9,10 +9,13 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from app.api.auth import authenticate, current_user
+from app.api.paging import TOTAL_COUNT_HEADERS, PageQuerySchema, paged
+from app.api.responses import secured
 from app.api.schemas import CenterCreateSchema, CenterQuerySchema, CenterSchema
 from app.clock import CHINA
 from app.models import Center
 from app.services.centers import registry as centers
+from app.services.paging import Window
 from app.services.time import deadlines
 
 PREFIX = "/centers"
@@ -39,14 +42,15 @@ class DeadlineSchema(Schema):
 
 @bp.route("")
 class Centers(MethodView):
-    @bp.doc(security=[{"bearerAuth": []}])
+    @secured(bp, 422)
     @bp.arguments(CenterQuerySchema, location="query")
-    @bp.response(200, CenterSchema(many=True))
-    def get(self, query: dict[str, Any]) -> list[Center]:
-        """Centers visible to the caller."""
-        return centers.list_centers(current_user(), policy=query.get("policy"))
+    @bp.arguments(PageQuerySchema, location="query")
+    @bp.response(200, CenterSchema(many=True), headers=TOTAL_COUNT_HEADERS)
+    def get(self, query: dict[str, Any], window: Window) -> tuple[list[Center], dict[str, str]]:
+        """Centers visible to the caller, by id (`limit`/`offset`; the total in `X-Total-Count`)."""
+        return paged(centers.page_centers(current_user(), window, policy=query.get("policy")))
 
-    @bp.doc(security=[{"bearerAuth": []}])
+    @secured(bp, 403, 422)
     @bp.arguments(CenterCreateSchema)
     @bp.response(201, CenterSchema)
     def post(self, body: dict[str, Any]) -> Center:
@@ -56,7 +60,7 @@ class Centers(MethodView):
 
 @bp.route("/<int:center_id>")
 class CenterById(MethodView):
-    @bp.doc(security=[{"bearerAuth": []}])
+    @secured(bp, 404)
     @bp.response(200, CenterSchema)
     def get(self, center_id: int) -> Center:
         """One center."""
@@ -65,7 +69,7 @@ class CenterById(MethodView):
 
 @bp.route("/<int:center_id>/deadlines")
 class CenterDeadlines(MethodView):
-    @bp.doc(security=[{"bearerAuth": []}])
+    @secured(bp, 404)
     @bp.response(200, DeadlineSchema(many=True))
     def get(self, center_id: int) -> list[deadlines.Deadline]:
         """The center's statutory deadlines (end of day, China time) with their articles."""

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from app.api.auth import authenticate
+from app.api.responses import secured
 from app.services.centers import checks
 
 PREFIX = "/checks"
@@ -29,7 +30,7 @@ class CheckResultSchema(Schema):
 
 @bp.route("/<string:policy>")
 class PolicyChecks(MethodView):
-    @bp.doc(security=[{"bearerAuth": []}])
+    @secured(bp, 404, 422)
     @bp.arguments(CheckRequestSchema)
     @bp.response(200, CheckResultSchema(many=True))
     def post(self, body: dict[str, Any], policy: str) -> list[dict[str, Any]]:

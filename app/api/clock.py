@@ -7,6 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api.auth import authenticate, current_user
+from app.api.responses import secured
 from app.api.schemas import ClockSchema, ClockSetSchema
 from app.services.time import clock_control
 
@@ -17,13 +18,13 @@ bp.before_request(authenticate)
 
 @bp.route("")
 class Clock(MethodView):
-    @bp.doc(security=[{"bearerAuth": []}])
+    @secured(bp)
     @bp.response(200, ClockSchema)
     def get(self) -> dict[str, Any]:
         """The current time and the clock mode."""
         return clock_control.read()
 
-    @bp.doc(security=[{"bearerAuth": []}])
+    @secured(bp, 403, 422)
     @bp.arguments(ClockSetSchema)
     @bp.response(200, ClockSchema)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:

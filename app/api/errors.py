@@ -19,6 +19,9 @@ GENERIC = {
     404: ("资源不存在", "Not found"),
     405: ("不支持该请求方法", "Method not allowed"),
     409: ("冲突：数据已被修改或任务已不可办理，未写入任何内容", "Conflict: the state changed; nothing was written"),
+    412: ("数据在您读取后已被修改（If-Match 与当前 ETag 不符），未写入任何内容，请重新读取后再提交",
+          "Precondition failed: the resource changed since you read it (If-Match does not match its ETag); "
+          "nothing was written"),
     422: ("提交的数据无效", "The submitted data is invalid"),
     500: ("服务器内部错误", "Internal server error"),
 }
@@ -34,6 +37,8 @@ MARSHMALLOW_ZH = {
     "Unknown field.": "未知字段",
     "Not a valid number.": "必须是数字",
     "Not a valid boolean.": "必须是布尔值",
+    "Must be greater than or equal to 1 and less than or equal to 500.": "必须在 1 到 500 之间",
+    "Must be greater than or equal to 0.": "不能小于 0",
 }
 
 
@@ -95,5 +100,5 @@ def init_errors(app: Flask) -> None:
         status = err.code or 500
         data = getattr(err, "data", None) or {}
         errors = _flatten(data.get("messages")) if "messages" in data else None
-        message = None if status in (401, 404, 405, 422) or errors else str(err.description or "")
+        message = None if status in (401, 404, 405, 412, 422) or errors else str(err.description or "")
         return error_response(status, message, errors)

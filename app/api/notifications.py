@@ -8,9 +8,12 @@ from flask_smorest import Blueprint
 
 from app import clock
 from app.api.auth import authenticate, current_user
+from app.api.paging import TOTAL_COUNT_HEADERS, PageQuerySchema, paged
+from app.api.responses import secured
 from app.api.schemas import NotificationQuerySchema, NotificationSchema
 from app.models import Notification
 from app.services.infrastructure import notifications
+from app.services.paging import Window
 
 PREFIX = "/notifications"
 bp = Blueprint("notifications", __name__, description="站内通知")
@@ -19,17 +22,18 @@ bp.before_request(authenticate)
 
 @bp.route("")
 class Notifications(MethodView):
-    @bp.doc(security=[{"bearerAuth": []}])
+    @secured(bp, 422)
     @bp.arguments(NotificationQuerySchema, location="query")
-    @bp.response(200, NotificationSchema(many=True))
-    def get(self, query: dict[str, Any]) -> list[Notification]:
-        """The caller's notifications, newest first (`?unread=true` for unread only)."""
-        return notifications.notifications_for(current_user(), unread_only=query["unread"])
+    @bp.arguments(PageQuerySchema, location="query")
+    @bp.response(200, NotificationSchema(many=True), headers=TOTAL_COUNT_HEADERS)
+    def get(self, query: dict[str, Any], window: Window) -> tuple[list[Notification], dict[str, str]]:
+        """The caller's notifications, newest first (`?unread=true` for unread only; `limit`/`offset`)."""
+        return paged(notifications.notifications_for(current_user(), window, unread_only=query["unread"]))
 
 
 @bp.route("/<int:notification_id>/read")
 class NotificationRead(MethodView):
-    @bp.doc(security=[{"bearerAuth": []}])
+    @secured(bp, 404)
     @bp.response(200, NotificationSchema)
     def post(self, notification_id: int) -> Notification:
         """Mark a notification read."""

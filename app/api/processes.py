@@ -7,6 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.api.auth import authenticate
+from app.api.responses import secured
 from app.api.schemas import ProcessSchema
 from app.services.centers import catalog
 
@@ -17,7 +18,7 @@ bp.before_request(authenticate)
 
 @bp.route("")
 class Processes(MethodView):
-    @bp.doc(security=[{"bearerAuth": []}])
+    @secured(bp)
     @bp.response(200, ProcessSchema(many=True))
     def get(self) -> list[dict[str, Any]]:
         """The newest deployed version of every process, with whether its policy is in force today."""

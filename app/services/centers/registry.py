@@ -4,12 +4,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.errors import Forbidden, InvalidSubmission, NotFound
 from app.extensions import db
 from app.models import Center, CenterOrganisation, Organisation, User
+from app.services.paging import Page, Window, fetch_page
 from app.services.people import access
 
 POLICIES = ("national", "xpcc", "nmg2020", "nmg2025", "jinzhong")
@@ -59,9 +61,18 @@ def get_center(user: User, center_id: int) -> Center:
     return center
 
 
-def list_centers(user: User, policy: str | None = None) -> list[Center]:
-    """Centers visible to `user`."""
-    query = select(Center).order_by(Center.id)
+def _visible_centers(user: User, policy: str | None) -> Select[tuple[Center]]:
+    query = select(Center).where(access.visible_centers_clause(user)).order_by(Center.id)
     if policy:
         query = query.where(Center.policy == policy)
-    return [c for c in db.session.scalars(query) if access.may_see_center(user, c)]
+    return query.options(selectinload(Center.organisations))
+
+
+def list_centers(user: User, policy: str | None = None) -> list[Center]:
+    """Every center visible to `user` (optionally of one policy), by id."""
+    return list(db.session.scalars(_visible_centers(user, policy)))
+
+
+def page_centers(user: User, window: Window, policy: str | None = None) -> Page[Center]:
+    """Centers visible to `user` (optionally of one policy), by id: one window of them and the total."""
+    return fetch_page(_visible_centers(user, policy), window)

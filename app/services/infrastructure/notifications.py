@@ -5,12 +5,14 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.clock import CHINA
 from app.errors import NotFound
 from app.extensions import db
 from app.models import Center, Event, Notification, ProcessInstance, User
+from app.services.paging import Page, Window, fetch_page
+from app.services.people.access import visible_instances_clause
 
 TEMPLATES: dict[str, tuple[str, str]] = {
     "annual_report_reminder": (
@@ -93,12 +95,16 @@ def _data_value(instance: ProcessInstance, key: str) -> Any:
     return (instance.start_data or {}).get(key)
 
 
-def notifications_for(user: User, unread_only: bool = False) -> list[Notification]:
-    """The user's notifications, newest first."""
-    query = select(Notification).where(Notification.user_id == user.id)
+def notifications_for(user: User, window: Window, unread_only: bool = False) -> Page[Notification]:
+    """The user's notifications about what they may still see, newest first: one window of them and the total."""
+    query = select(Notification).where(
+        Notification.user_id == user.id,
+        or_(Notification.instance_id.is_(None),
+            Notification.instance_id.in_(select(ProcessInstance.id).where(visible_instances_clause(user)))),
+    )
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
-    return list(db.session.scalars(query.order_by(Notification.id.desc()).limit(200)))
+    return fetch_page(query.order_by(Notification.id.desc()), window)
 
 
 def mark_read(user: User, notification_id: int, now: datetime) -> Notification:

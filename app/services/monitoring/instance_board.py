@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 
 from app import clock
 from app.clock import CHINA
@@ -103,11 +103,10 @@ def require_oversight(user: User) -> str | None:
 
 
 def scope_clause(user: User) -> ColumnElement[bool] | None:
-    """The SQL condition limiting instances (joined to center and definition) to what `user` oversees."""
-    policy = require_oversight(user)
-    if policy is None:
+    """The SQL condition limiting instances to what `user` oversees and may see (None: every instance)."""
+    if require_oversight(user) is None:
         return None
-    return or_(ProcessInstance.center_id.is_(None), POLICY == policy)
+    return access.visible_instances_clause(user)
 
 
 def china_day_start(day: date) -> datetime:

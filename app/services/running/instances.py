@@ -11,6 +11,7 @@ from app import clock
 from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
 from app.models import Center, Event, HumanTask, ProcessInstance, Timer, User
+from app.services.paging import EVERYTHING, Page, Window, fetch_page
 from app.services.people import access
 from app.services.running.starting import begin_instance
 from app.services.running.steps import commit_keeping_loaded
@@ -62,21 +63,19 @@ def instance_view(user: User, instance_id: int) -> InstanceView:
     return InstanceView(instance, list(tasks), list(timers))
 
 
-def instance_events(user: User, instance_id: int) -> list[Event]:
-    """The audit trail of an instance, oldest first."""
+def instance_events(user: User, instance_id: int, window: Window = EVERYTHING) -> Page[Event]:
+    """The audit trail of an instance, oldest first: one window of it and the total."""
     instance = _visible_instance(user, instance_id)
-    return list(
-        db.session.scalars(select(Event).where(Event.instance_id == instance.id).order_by(Event.id))
-    )
+    return fetch_page(select(Event).where(Event.instance_id == instance.id).order_by(Event.id), window)
 
 
-def list_instances(user: User, center_id: int | None = None, status: str | None = None) -> list[ProcessInstance]:
-    """Instances visible to `user`, newest first."""
-    query = select(ProcessInstance).order_by(ProcessInstance.id.desc()).limit(500)
+def list_instances(
+    user: User, window: Window, center_id: int | None = None, status: str | None = None,
+) -> Page[ProcessInstance]:
+    """Instances visible to `user`, newest first: one window of them and the total."""
+    query = select(ProcessInstance).where(access.visible_instances_clause(user)).order_by(ProcessInstance.id.desc())
     if center_id is not None:
         query = query.where(ProcessInstance.center_id == center_id)
     if status is not None:
         query = query.where(ProcessInstance.status == status)
-    rows = list(db.session.scalars(query))
-    centers = {c.id: c for c in db.session.scalars(select(Center).where(Center.id.in_({r.center_id for r in rows})))}
-    return [r for r in rows if access.may_see_instance(user, r, centers.get(r.center_id or -1))]
+    return fetch_page(query, window)
