@@ -6,10 +6,6 @@ from typing import Any
 
 from handlers.registry import HandlerContext, operator
 
-STATUSES = (
-    "proposed", "cultivating", "approved_for_preparation", "under_construction", "established", "rectifying",
-    "revoked",
-)
 UPDATABLE = ("name", "category", "approved_at", "established_at", "profile", "organisations")
 
 
@@ -17,7 +13,7 @@ UPDATABLE = ("name", "category", "approved_at", "established_at", "profile", "or
 def set_center_status(params: Mapping[str, Any], context: HandlerContext) -> dict[str, Any]:
     """Move the center to `status`, citing `article` (logged by the application with the step)."""
     status = str(params["status"])
-    if status not in STATUSES:
+    if status not in context.service("center_statuses")():
         raise ValueError(f"unknown center status {status!r}")
     article = str(params.get("article") or "")
     if not article:

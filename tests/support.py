@@ -7,8 +7,8 @@ from typing import Any
 from app import clock
 from app.extensions import db
 from app.models import Center, CenterOrganisation, ClockState
-from app.services.centers.registry import LANE_ROLES
 from app.services.people.users import create_user, organisation
+from app.vocabulary import LANE_ROLES
 
 ROLES = ("authority", "sponsor", "applicant", "council", "expert", "evaluator", "supervisor")
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import g, request
+from flask_babel import gettext as _
 
 from app.errors import Unauthenticated
 from app.models import User
@@ -13,9 +14,9 @@ def authenticate() -> None:
     if request.method == "OPTIONS":
         return
     header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _space, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("缺少认证信息：请使用 Authorization: Bearer <令牌>")
+        raise Unauthenticated(_("缺少认证信息：请使用 Authorization: Bearer <令牌>"))
     g.user = authenticate_token(token.strip())
 
 

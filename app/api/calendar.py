@@ -1,9 +1,10 @@
 """The working-day calendar: working periods, and each year's holiday schedule (admin edits)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from flask.views import MethodView
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
@@ -19,7 +20,8 @@ bp.before_request(authenticate)
 
 class WorkingPeriodQuerySchema(Schema):
     start = fields.Date(required=True, metadata={"description": "起始日期 YYYY-MM-DD"})
-    days = fields.Integer(required=True, validate=validate.Range(min=1, max=366, error="工作日天数必须在 1 到 366 之间"))
+    days = fields.Integer(required=True, validate=validate.Range(
+        min=1, max=366, error=cast(str, _l("工作日天数必须在 1 到 366 之间"))))  # lazy: translated per request
 
 
 class WorkingPeriodSchema(Schema):

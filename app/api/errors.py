@@ -1,7 +1,9 @@
-"""Domain errors and HTTP errors as JSON `{"code", "message", "errors"?}`, Chinese unless English is asked."""
+"""Domain errors and HTTP errors as JSON `{"code", "message", "errors"?}`, Chinese unless English is asked.
+
+Services raise messages already translated (Flask-Babel, the request's locale): they are used as they are.
+"""
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
@@ -9,8 +11,6 @@ from flask_babel import get_locale
 from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError
-
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 GENERIC = {
     400: ("请求无效", "Bad request"),
@@ -47,10 +47,11 @@ def _english() -> bool:
 
 
 def _message(status: int, message: str | None) -> str:
+    """The message as given (translated where it was raised), else the status's generic one."""
+    if message:
+        return message
     zh, en = GENERIC.get(status, GENERIC[400] if status < 500 else GENERIC[500])
-    if _english():
-        return message if message and not _CJK.search(message) else en
-    return message if message else zh
+    return en if _english() else zh
 
 
 def _flatten(messages: Any) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from flask_babel import gettext as _
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.task_parsers import ConditionalGatewayParser, GatewayParser
@@ -25,7 +26,9 @@ class BpmnDefinitionError(Exception):
     """A BPMN file cannot be deployed; names the file, the element id and the reason."""
 
     def __init__(self, file_name: str, element_id: str, reason: str, line: int | None = None) -> None:
-        where = f"{file_name}" + (f":{line}" if line else "") + (f" 元素 {element_id}" if element_id else "")
+        where = file_name + (f":{line}" if line else "")
+        if element_id:
+            where = _("%(where)s 元素 %(id)s", where=where, id=element_id)
         super().__init__(f"{where}: {reason}")
         self.file_name = file_name
         self.element_id = element_id
@@ -79,11 +82,11 @@ def _check_ids(file_name: str, xml: str) -> None:
     try:
         root = etree.fromstring(xml.encode())
     except etree.XMLSyntaxError as err:
-        raise BpmnDefinitionError(file_name, "", f"XML 语法错误：{err}", err.lineno) from err
+        raise BpmnDefinitionError(file_name, "", _("XML 语法错误：%(error)s", error=err), err.lineno) from err
     for node in root.iter():
         if isinstance(node.tag, str) and node.get("id") in FORBIDDEN_IDS and node.tag.startswith(f"{{{BPMN_NS}}}"):
             raise BpmnDefinitionError(
-                file_name, node.get("id", ""), "元素 id 与引擎内部保留名冲突（Start/End/Root），请改名", node.sourceline
+                file_name, node.get("id", ""), _("元素 id 与引擎内部保留名冲突（Start/End/Root），请改名"), node.sourceline
             )
 
 
@@ -108,7 +111,7 @@ def process_ids(file_name: str, xml: str) -> list[tuple[str, str, bool]]:
     try:
         root = etree.fromstring(xml.encode())
     except etree.XMLSyntaxError as err:
-        raise BpmnDefinitionError(file_name, "", f"XML 语法错误：{err}", err.lineno) from err
+        raise BpmnDefinitionError(file_name, "", _("XML 语法错误：%(error)s", error=err), err.lineno) from err
     return [
         (p.get("id", ""), p.get("name") or p.get("id", ""), p.get("isExecutable") == "true")
         for p in root.iter(f"{{{BPMN_NS}}}process")
@@ -144,4 +147,6 @@ def _check_expressions(spec: BpmnProcessSpec, key: str) -> None:
             try:
                 compile_restricted_cached(source, mode)
             except SyntaxError as err:
-                raise BpmnDefinitionError(key, bpmn_id, f"表达式或脚本无效：{source!r}（{err.msg}）") from err
+                raise BpmnDefinitionError(
+                    key, bpmn_id, _("表达式或脚本无效：%(source)r（%(error)s）", source=source, error=err.msg)
+                ) from err

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from flask_babel import gettext as _
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
@@ -144,7 +145,7 @@ class Workflow:
             try:
                 done = action() or []
                 outcome.completed.extend(_element(t) for t in done)
-                for _ in range(MAX_ENGINE_ROUNDS):
+                for _round in range(MAX_ENGINE_ROUNDS):
                     self._wf.refresh_timers()
                     self._wf.do_engine_steps(did_complete_task=lambda t: self._record(t, outcome))
                     # a timer armed in this step may already be due: it fires now, not on the next tick
@@ -197,7 +198,9 @@ class Workflow:
             try:
                 due_at = _parse_instant(SCRIPT_ENGINE.evaluate(task, due)) if due else None
             except (SpiffWorkflowException, ValueError, TypeError) as err:
-                raise EngineError(task.task_spec.bpmn_id, f"截止时间表达式 due={due!r} 无效：{err}") from err
+                raise EngineError(
+                    task.task_spec.bpmn_id, _("截止时间表达式 due=%(due)r 无效：%(error)s", due=due, error=err)
+                ) from err
             result.append(
                 ReadyTask(
                     task_id=str(task.id),

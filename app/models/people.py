@@ -5,10 +5,9 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.vocabulary import Role
 
-ROLES = (
-    "authority", "sponsor", "applicant", "council", "expert", "evaluator", "supervisor", "designer", "admin",
-)
+ROLES = tuple(Role)
 
 
 class Organisation(db.Model):  # type: ignore[name-defined,misc]

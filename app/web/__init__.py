@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError
 from app.extensions import csrf, limiter, login_manager
+from app.vocabulary import OVERSIGHT_ROLES, ProcessKey
 from app.web.form_decoding import input_name
 
 # modules under app/web that define a blueprint named `bp`, registered in this order
@@ -44,7 +45,6 @@ PROCEDURE_LABELS = {
     "establishment": _l("建设申报"), "preparation": _l("筹建与验收"), "annual_report": _l("年度报告"),
     "evaluation": _l("评估"), "major_change": _l("重大事项变更"), "revocation": _l("撤销"),
 }
-OVERSIGHT_ROLES = ("supervisor", "admin", "authority")
 
 
 def init_web(app: Flask) -> None:
@@ -107,8 +107,9 @@ def policy_label(policy: str | None) -> str:
 def procedure_label(procedure: str | None) -> str:
     """A procedure key (`annual_report`, or a process key `nmg2025_annual_report`) in the user's language."""
     key = procedure or ""
-    if key not in PROCEDURE_LABELS and "_" in key and key.split("_", 1)[0] in POLICY_LABELS:
-        key = key.split("_", 1)[1]
+    parsed = ProcessKey.parse(key)
+    if key not in PROCEDURE_LABELS and parsed.policy in POLICY_LABELS:
+        key = parsed.procedure
     return str(PROCEDURE_LABELS.get(key, procedure or ""))
 
 

@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired
 
 from app import clock
 from app.services.time import clock_control
+from app.vocabulary import CLOCK_ROLES
 from app.web.auth import current_staff, login_required, safe_next
 
 bp = Blueprint("sim_clock", __name__)
@@ -36,7 +37,7 @@ def clock_control_enabled() -> bool:
     """True when the clock is simulated and the logged-in user may move it."""
     return bool(
         has_request_context() and clock.is_simulated() and current_user.is_authenticated
-        and current_staff().role in clock_control.CLOCK_ROLES
+        and current_staff().role in CLOCK_ROLES
     )
 
 

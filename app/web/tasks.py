@@ -12,6 +12,7 @@ from app.services.infrastructure import forms
 from app.services.infrastructure.files import Upload
 from app.services.tasks import actions, lookup
 from app.services.tasks.view import task_view
+from app.vocabulary import TaskState
 from app.web.auth import current_staff, login_required
 from app.web.form_decoding import PAGE_CONTROLS, decode_submission
 
@@ -25,7 +26,7 @@ def render_task(task_id: int, *, errors: dict[str, list[str]] | None = None, ale
     After a refused submission the page shows what was typed (`values`); nothing of it was stored.
     """
     page = task_view(current_staff(), task_id)
-    if values is not None and page.task.state == "ready":
+    if values is not None and page.task.state == TaskState.READY:
         page.values = values
     ordered = _in_form_order(errors or {}, page.form or {})
     return render_template("tasks/show.html", page=page, errors=ordered, alert=alert,

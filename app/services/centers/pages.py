@@ -12,6 +12,7 @@ from app.models import Center, Event, HumanTask, Organisation, ProcessDefinition
 from app.services.centers import registry as centers
 from app.services.infrastructure import files as file_store
 from app.services.time import deadlines
+from app.vocabulary import TaskState
 
 EVENTS_PER_INSTANCE = 200
 
@@ -72,7 +73,7 @@ def center_page(user: User, center_id: int) -> CenterPage:
     ))
     events = list(db.session.scalars(select(Event).where(Event.center_id == center.id).order_by(Event.at, Event.id)))
     ready = list(db.session.scalars(
-        select(HumanTask).where(HumanTask.center_id == center.id, HumanTask.state == "ready").order_by(HumanTask.id)
+        select(HumanTask).where(HumanTask.center_id == center.id, HumanTask.state == TaskState.READY).order_by(HumanTask.id)
     ))
     names = _definition_names([i.definition_id for i in instances])
     procedures = [

@@ -26,7 +26,7 @@ def policy(key: str) -> dict[str, Any]:
 
 
 def out_of_force(key: str, day: date) -> str | None:
-    """Why policy `key` is not in force on `day` (a Chinese sentence), or None when it is (or has no yaml)."""
+    """Why policy `key` is not in force on `day` (a sentence in the locale), or None when it is (or has no yaml)."""
     try:
         rule = policy(key)
     except NotFound:
@@ -34,9 +34,12 @@ def out_of_force(key: str, day: date) -> str | None:
     start, end = rule.get("effective_from"), rule.get("effective_to")
     title = rule.get("title", key)
     if isinstance(start, date) and day < start:
-        return f"《{title}》自 {start.isoformat()} 起施行，{day.isoformat()} 尚未生效"
+        return _("《%(title)s》自 %(start)s 起施行，%(day)s 尚未生效", title=title, start=start.isoformat(),
+                 day=day.isoformat())
     if isinstance(end, date) and day > end:
         successor = rule.get("superseded_by")
-        tail = f"，已由 {successor} 取代" if successor else "（试行期已满）"
-        return f"《{title}》的有效期至 {end.isoformat()}{tail}"
+        if successor:
+            return _("《%(title)s》的有效期至 %(end)s，已由 %(successor)s 取代", title=title, end=end.isoformat(),
+                     successor=successor)
+        return _("《%(title)s》的有效期至 %(end)s（试行期已满）", title=title, end=end.isoformat())
     return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
@@ -13,36 +14,32 @@ from app.extensions import db
 from app.models import Center, CenterOrganisation, Organisation, User
 from app.services.paging import Page, Window, fetch_page
 from app.services.people import access
+from app.vocabulary import CENTER_CREATOR_ROLES, LANE_ROLES, CenterStatus, Policy
 
-POLICIES = ("national", "xpcc", "nmg2020", "nmg2025", "jinzhong")
-STATUSES = (
-    "proposed", "cultivating", "approved_for_preparation", "under_construction", "established", "rectifying",
-    "revoked",
-)
-LANE_ROLES = ("authority", "sponsor", "applicant", "council", "expert", "evaluator", "supervisor")
-CREATOR_ROLES = ("admin", "authority", "supervisor")
+POLICIES = tuple(Policy)
+STATUSES = tuple(CenterStatus)
 
 
 def create_center(
-    actor: User, *, name: str, policy: str, category: str | None = None, status: str = "proposed",
+    actor: User, *, name: str, policy: str, category: str | None = None, status: str = CenterStatus.PROPOSED,
     approved_at: date | None = None, established_at: date | None = None,
     organisations: dict[str, int] | None = None, profile: dict[str, Any] | None = None,
 ) -> Center:
     """Register a center with its organisations by role; commits."""
-    if actor.role not in CREATOR_ROLES:
-        raise Forbidden("只有主管部门、监督人员或管理员可以登记技术创新中心")
+    if actor.role not in CENTER_CREATOR_ROLES:
+        raise Forbidden(_("只有主管部门、监督人员或管理员可以登记技术创新中心"))
     errors: dict[str, list[str]] = {}
     if policy not in POLICIES:
-        errors["policy"] = [f"政策必须是 {'、'.join(POLICIES)} 之一"]
+        errors["policy"] = [_("政策必须是 %(choices)s 之一", choices="、".join(POLICIES))]
     if status not in STATUSES:
-        errors["status"] = [f"状态必须是 {'、'.join(STATUSES)} 之一"]
+        errors["status"] = [_("状态必须是 %(choices)s 之一", choices="、".join(STATUSES))]
     for role, org_id in (organisations or {}).items():
         if role not in LANE_ROLES:
-            errors.setdefault("organisations", []).append(f"未知角色：{role}")
+            errors.setdefault("organisations", []).append(_("未知角色：%(role)s", role=role))
         elif db.session.get(Organisation, org_id) is None:
-            errors.setdefault("organisations", []).append(f"{role} 对应的单位不存在：{org_id}")
+            errors.setdefault("organisations", []).append(_("%(role)s 对应的单位不存在：%(id)s", role=role, id=org_id))
     if errors:
-        raise InvalidSubmission("技术创新中心信息有误", errors)
+        raise InvalidSubmission(_("技术创新中心信息有误"), errors)
     center = Center(
         name=name, policy=policy, category=category, status=status, approved_at=approved_at,
         established_at=established_at, profile=profile or {}, created_at=clock.now(),
@@ -57,7 +54,7 @@ def get_center(user: User, center_id: int) -> Center:
     """A center visible to `user`."""
     center = db.session.get(Center, center_id)
     if center is None or not access.may_see_center(user, center):
-        raise NotFound(f"技术创新中心不存在：{center_id}")
+        raise NotFound(_("技术创新中心不存在：%(id)s", id=center_id))
     return center
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Center, HumanTask, ProcessInstance
 from app.services.time import deadlines
+from app.vocabulary import TaskState
 
 SUBMIT_ELEMENTS = ("submit_report",)
 
@@ -18,7 +19,7 @@ def submitted_on_time(center: Center, report_year: int) -> bool:
         select(HumanTask.completed_at)
         .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
         .where(ProcessInstance.business_key == key, HumanTask.element_id.in_(SUBMIT_ELEMENTS),
-               HumanTask.state == "completed")
+               HumanTask.state == TaskState.COMPLETED)
         .order_by(HumanTask.completed_at)
         .limit(1)
     )

@@ -1,6 +1,8 @@
 """Immutable definition versions, cached in memory by id (a deployed version never changes)."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from app.engine.parser import ParsedProcess
 from app.errors import NotFound
 from app.extensions import db
@@ -18,7 +20,7 @@ def process_for_definition(definition_id: int) -> ParsedProcess:
     if found is None:
         definition = db.session.get(ProcessDefinition, definition_id)
         if definition is None:
-            raise NotFound(f"流程定义不存在：{definition_id}")
+            raise NotFound(_("流程定义不存在：%(id)s", id=definition_id))
         found = _by_id[key] = process_of(definition)
     return found
 

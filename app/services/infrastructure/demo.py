@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models import Center, CenterOrganisation, User
 from app.models.people import ROLES
 from app.services.people.users import create_user, organisation, token_digest
+from app.vocabulary import CenterStatus
 
 # policy -> (authority, sponsor, applicant, center name, category, approved_at)
 DEMO: dict[str, tuple[str, str, str, str, str, date]] = {
@@ -46,7 +47,7 @@ def seed_demo() -> dict[str, Any]:
         center = db.session.scalar(select(Center).where(Center.name == center_name))
         if center is None:
             center = Center(
-                name=center_name, policy=policy, category=category, status="established", approved_at=approved,
+                name=center_name, policy=policy, category=category, status=CenterStatus.ESTABLISHED, approved_at=approved,
                 established_at=approved, profile={}, created_at=clock.now(),
             )
             center.organisations = [CenterOrganisation(role=r, organisation_id=o.id) for r, o in orgs.items()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app import clock
@@ -12,8 +13,9 @@ from app.engine.parser import BpmnDefinitionError, ParsedProcess, bundle_hash, p
 from app.errors import NotFound, ProcessError
 from app.extensions import db
 from app.models import ProcessDefinition
+from app.vocabulary import DEPLOYABLE_POLICIES
 
-POLICIES = ("national", "xpcc", "nmg2020", "nmg2025", "jinzhong", "common")
+POLICIES = DEPLOYABLE_POLICIES
 
 
 @dataclass(frozen=True)
@@ -52,13 +54,13 @@ def deploy_file(path: Path, root: Path) -> list[Deployed]:
     rel = str(path.relative_to(root))
     policy = path.parent.name
     if policy not in POLICIES:
-        raise ProcessError(f"{rel}: 未知政策目录 {policy!r}")
+        raise ProcessError(_("%(file)s: 未知政策目录 %(policy)r", file=rel, policy=policy))
     deployed = []
     for key, name, executable in process_ids(rel, bundle[rel]):
         if not executable:
             continue
         if not key.startswith(f"{policy}_"):
-            raise ProcessError(f"{rel}: 流程 id {key!r} 必须以 {policy}_ 开头", {"element_id": [key]})
+            raise ProcessError(_("%(file)s: 流程 id %(key)r 必须以 %(policy)s_ 开头", file=rel, key=key, policy=policy), {"element_id": [key]})
         deployed.append(_deploy_bundle(key, name, policy, bundle, rel))
     return deployed
 
@@ -88,7 +90,7 @@ def latest_definition(key: str) -> ProcessDefinition:
         select(ProcessDefinition).where(ProcessDefinition.key == key).order_by(ProcessDefinition.version.desc())
     )
     if definition is None:
-        raise NotFound(f"未部署的流程：{key}")
+        raise NotFound(_("未部署的流程：%(key)s", key=key))
     return definition
 
 

@@ -18,6 +18,7 @@ from app.errors import InvalidSubmission, NotFound
 from app.extensions import db
 from app.models import Center, StoredFile, User
 from app.services.people import access
+from app.vocabulary import OVERSIGHT_ROLES
 
 CHUNK = 64 * 1024
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
@@ -115,7 +116,7 @@ def _visible(user: User, stored: StoredFile | None) -> bool:
     if stored is None:
         return False
     if stored.center_id is None:
-        return user.role in access.OVERSIGHT_ROLES or stored.uploaded_by == user.username
+        return user.role in OVERSIGHT_ROLES or stored.uploaded_by == user.username
     center = db.session.get(Center, stored.center_id)
     return center is not None and access.may_see_center(user, center)
 

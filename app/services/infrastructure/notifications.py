@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from app.clock import CHINA
@@ -111,7 +112,7 @@ def mark_read(user: User, notification_id: int, now: datetime) -> Notification:
     """Mark one of the user's notifications read; commits."""
     note = db.session.get(Notification, notification_id)
     if note is None or note.user_id != user.id:
-        raise NotFound(f"通知不存在：{notification_id}")
+        raise NotFound(_("通知不存在：%(id)s", id=notification_id))
     if note.read_at is None:
         note.read_at = now
     db.session.commit()

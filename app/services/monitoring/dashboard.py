@@ -16,7 +16,7 @@ from app.services.centers.registry import STATUSES
 from app.services.centers.reports import SUBMIT_ELEMENTS
 from app.services.monitoring.instance_board import POLICY, require_oversight, scope_clause
 from app.services.time import deadlines
-from app.services.time.recurring import REPORTING_STATUSES
+from app.vocabulary import OPEN_STATUSES, REPORTING_STATUSES, ProcessKey, TaskState, TimerState
 
 LAG_DAYS = 30
 LAG_RECENT = 200
@@ -51,7 +51,7 @@ def centers_by_status(centers: list[Center]) -> dict[str, Any]:
     """Per policy, how many centers are in each status (a stacked bar per policy)."""
     counts = Counter((c.policy, c.status) for c in centers)
     policies = sorted({c.policy for c in centers})
-    statuses = [s for s in STATUSES if any(counts[(p, s)] for p in policies)]
+    statuses: list[str] = [s for s in STATUSES if any(counts[(p, s)] for p in policies)]
     statuses += sorted({s for _p, s in counts} - set(statuses))
     return {
         "policies": policies,
@@ -69,7 +69,7 @@ def annual_reports(centers: list[Center], now: datetime) -> dict[str, Any]:
         select(ProcessInstance.business_key).distinct()
         .join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
         .where(ProcessInstance.business_key.in_(keys), HumanTask.element_id.in_(SUBMIT_ELEMENTS),
-               HumanTask.state == "completed")
+               HumanTask.state == TaskState.COMPLETED)
     )) if keys else set()
     policies = sorted({c.policy for c in centers})
     owed = Counter(c.policy for c in owing)
@@ -90,8 +90,8 @@ def overdue_by_procedure(user: User, now: datetime) -> dict[str, Any]:
         .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
         .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
         .outerjoin(Center, Center.id == ProcessInstance.center_id)
-        .where(HumanTask.state == "ready", HumanTask.due_at < now,
-               ProcessInstance.status.in_(("running", "error", "suspended")))
+        .where(HumanTask.state == TaskState.READY, HumanTask.due_at < now,
+               ProcessInstance.status.in_(OPEN_STATUSES))
         .group_by(ProcessInstance.process_key, POLICY)
     )
     scope = scope_clause(user)
@@ -99,7 +99,8 @@ def overdue_by_procedure(user: User, now: datetime) -> dict[str, Any]:
         query = query.where(scope)
     counts: dict[tuple[str, str], int] = {}
     for key, policy, count in db.session.execute(query):
-        procedure = key.split("_", 1)[1] if "_" in key and key.split("_", 1)[0] == policy else key
+        parsed = ProcessKey.parse(key)
+        procedure = parsed.procedure if parsed.policy == policy else key
         counts[(procedure, policy)] = counts.get((procedure, policy), 0) + int(count)
     procedures = sorted({p for p, _ in counts})
     policies = sorted({p for _, p in counts})
@@ -117,7 +118,7 @@ def timer_lag(user: User, now: datetime) -> dict[str, Any]:
         .join(ProcessInstance, ProcessInstance.id == Timer.instance_id)
         .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
         .outerjoin(Center, Center.id == ProcessInstance.center_id)
-        .where(Timer.state == "fired", Timer.lag_ms.is_not(None), Timer.fired_at.is_not(None))
+        .where(Timer.state == TimerState.FIRED, Timer.lag_ms.is_not(None), Timer.fired_at.is_not(None))
     )
     scope = scope_clause(user)
     if scope is not None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, exists, func, select
 
 from app import clock
@@ -18,8 +19,9 @@ from app.services.monitoring import exports
 from app.services.people import access
 from app.services.running.instance_admin import allowed_actions
 from app.services.running.steps import open_workflow
+from app.vocabulary import OVERSIGHT_ROLES, PENDING_TIMER_STATES, InstanceStatus, TaskState
 
-INSTANCE_STATUSES = ("running", "suspended", "error", "completed", "terminated")
+INSTANCE_STATUSES = tuple(InstanceStatus)
 MAX_PER_PAGE = 200
 EXPORT_LIMIT = 50_000
 
@@ -97,8 +99,8 @@ class InstanceDetail:
 
 def require_oversight(user: User) -> str | None:
     """The policy a supervisor/authority/admin is limited to (None: every policy); others are refused."""
-    if user.role not in access.OVERSIGHT_ROLES:
-        raise Forbidden("只有管理员、监督人员或主管部门可以查看流程监控")
+    if user.role not in OVERSIGHT_ROLES:
+        raise Forbidden(_("只有管理员、监督人员或主管部门可以查看流程监控"))
     return None if user.role == "admin" else user.policy
 
 
@@ -137,7 +139,7 @@ def _base_query(user: User, filters: InstanceFilters, now: datetime) -> Select[A
         query = query.where(ProcessInstance.started_at < china_day_start(filters.started_to + timedelta(days=1)))
     if filters.overdue:
         query = query.where(exists().where(
-            HumanTask.instance_id == ProcessInstance.id, HumanTask.state == "ready", HumanTask.due_at < now,
+            HumanTask.instance_id == ProcessInstance.id, HumanTask.state == TaskState.READY, HumanTask.due_at < now,
         ))
     return query
 
@@ -162,7 +164,7 @@ def _rows(result: Any, now: datetime) -> list[InstanceRow]:
         return rows
     tasks = db.session.execute(
         select(HumanTask.instance_id, HumanTask.due_at)
-        .where(HumanTask.instance_id.in_(by_id), HumanTask.state == "ready")
+        .where(HumanTask.instance_id.in_(by_id), HumanTask.state == TaskState.READY)
     ).all()
     for instance_id, due_at in tasks:
         row = by_id[instance_id]
@@ -192,22 +194,24 @@ def filter_choices(user: User) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-INSTANCE_COLUMNS = (
-    exports.Column("实例编号", lambda r: r.instance.id),
-    exports.Column("政策", lambda r: r.policy),
-    exports.Column("流程", lambda r: r.instance.process_key),
-    exports.Column("版本", lambda r: r.definition_version),
-    exports.Column("技术创新中心", lambda r: r.center_name),
-    exports.Column("业务键", lambda r: r.instance.business_key),
-    exports.Column("状态", lambda r: r.instance.status),
-    exports.Column("发起人", lambda r: r.instance.started_by),
-    exports.Column("发起时间", lambda r: r.instance.started_at),
-    exports.Column("最近更新", lambda r: r.instance.updated_at),
-    exports.Column("完成时间", lambda r: r.instance.completed_at),
-    exports.Column("待办任务数", lambda r: r.ready_tasks),
-    exports.Column("逾期任务数", lambda r: r.overdue_tasks),
-    exports.Column("最近截止时间", lambda r: r.next_due),
-)
+def instance_columns() -> tuple[exports.Column, ...]:
+    """The columns of the instance export, headed in the request's language."""
+    return (
+        exports.Column(_("实例编号"), lambda r: r.instance.id),
+        exports.Column(_("政策"), lambda r: r.policy),
+        exports.Column(_("流程"), lambda r: r.instance.process_key),
+        exports.Column(_("版本"), lambda r: r.definition_version),
+        exports.Column(_("技术创新中心"), lambda r: r.center_name),
+        exports.Column(_("业务键"), lambda r: r.instance.business_key),
+        exports.Column(_("状态"), lambda r: r.instance.status),
+        exports.Column(_("发起人"), lambda r: r.instance.started_by),
+        exports.Column(_("发起时间"), lambda r: r.instance.started_at),
+        exports.Column(_("最近更新"), lambda r: r.instance.updated_at),
+        exports.Column(_("完成时间"), lambda r: r.instance.completed_at),
+        exports.Column(_("待办任务数"), lambda r: r.ready_tasks),
+        exports.Column(_("逾期任务数"), lambda r: r.overdue_tasks),
+        exports.Column(_("最近截止时间"), lambda r: r.next_due),
+    )
 
 
 def export_instances(user: User, filters: InstanceFilters) -> bytes:
@@ -216,7 +220,7 @@ def export_instances(user: User, filters: InstanceFilters) -> bytes:
     result = db.session.execute(
         _base_query(user, filters, now).order_by(ProcessInstance.id.desc()).limit(EXPORT_LIMIT)
     ).all()
-    return exports.to_xlsx("流程实例", INSTANCE_COLUMNS, _rows(result, now))
+    return exports.to_xlsx(_("流程实例"), instance_columns(), _rows(result, now))
 
 
 def _visible(user: User, instance_id: int) -> tuple[ProcessInstance, Center | None]:
@@ -224,7 +228,7 @@ def _visible(user: User, instance_id: int) -> tuple[ProcessInstance, Center | No
     instance = db.session.get(ProcessInstance, instance_id)
     center = db.session.get(Center, instance.center_id) if instance and instance.center_id else None
     if instance is None or not access.may_see_instance(user, instance, center):
-        raise NotFound(f"流程实例不存在：{instance_id}")
+        raise NotFound(_("流程实例不存在：%(id)s", id=instance_id))
     return instance, center
 
 
@@ -240,8 +244,8 @@ def main_bpmn(definition: ProcessDefinition) -> str:
 def instance_states(instance: ProcessInstance) -> dict[str, str]:
     """element id -> completed | active | waiting (or cancelled for what a termination stopped)."""
     states = open_workflow(instance).element_states()
-    if instance.status == "terminated":
-        states = {k: (v if v == "completed" else "cancelled") for k, v in states.items()}
+    if instance.status == InstanceStatus.TERMINATED:
+        states = {k: (v if v == TaskState.COMPLETED else TaskState.CANCELLED) for k, v in states.items()}
     return states
 
 
@@ -251,12 +255,12 @@ def instance_detail(user: User, instance_id: int) -> InstanceDetail:
     now = clock.now()
     definition = db.session.get(ProcessDefinition, instance.definition_id)
     if definition is None:
-        raise NotFound(f"流程定义不存在：{instance.definition_id}")
+        raise NotFound(_("流程定义不存在：%(id)s", id=instance.definition_id))
     ready = list(db.session.scalars(
-        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == "ready").order_by(HumanTask.id)
+        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == TaskState.READY).order_by(HumanTask.id)
     ))
     timers = list(db.session.scalars(
-        select(Timer).where(Timer.instance_id == instance.id, Timer.state.in_(("waiting", "stuck")))
+        select(Timer).where(Timer.instance_id == instance.id, Timer.state.in_(PENDING_TIMER_STATES))
         .order_by(Timer.due_at)
     ))
     timer_due: dict[str, datetime] = {}
@@ -271,20 +275,22 @@ def instance_detail(user: User, instance_id: int) -> InstanceDetail:
     )
 
 
-EVENT_COLUMNS = (
-    exports.Column("序号", lambda e: e.id),
-    exports.Column("时间", lambda e: e.at),
-    exports.Column("操作人", lambda e: e.actor),
-    exports.Column("事件", lambda e: e.kind),
-    exports.Column("元素编号", lambda e: e.element_id),
-    exports.Column("元素名称", lambda e: e.element_name),
-    exports.Column("依据条款", lambda e: e.article),
-    exports.Column("详情", lambda e: (e.payload or {}).get("reason") or e.payload),
-)
+def event_columns() -> tuple[exports.Column, ...]:
+    """The columns of the audit-trail export, headed in the request's language."""
+    return (
+        exports.Column(_("序号"), lambda e: e.id),
+        exports.Column(_("时间"), lambda e: e.at),
+        exports.Column(_("操作人"), lambda e: e.actor),
+        exports.Column(_("事件"), lambda e: e.kind),
+        exports.Column(_("元素编号"), lambda e: e.element_id),
+        exports.Column(_("元素名称"), lambda e: e.element_name),
+        exports.Column(_("依据条款"), lambda e: e.article),
+        exports.Column(_("详情"), lambda e: (e.payload or {}).get("reason") or e.payload),
+    )
 
 
 def export_events(user: User, instance_id: int) -> bytes:
     """The audit trail of one instance as an .xlsx workbook."""
     instance, _center = _visible(user, instance_id)
     events = db.session.scalars(select(Event).where(Event.instance_id == instance.id).order_by(Event.id))
-    return exports.to_xlsx(f"实例{instance.id}审计记录", EVENT_COLUMNS, events)
+    return exports.to_xlsx(_("实例%(id)s审计记录", id=instance.id), event_columns(), events)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased
 
@@ -32,15 +34,15 @@ from app.services.monitoring import exports
 from app.services.monitoring.instance_board import POLICY, scope_clause
 from app.services.monitoring.instance_board import require_oversight as require_oversight
 from app.services.time import deadlines
+from app.vocabulary import OPEN_STATUSES, PENDING_TIMER_STATES, CenterStatus, TaskState
 
 WINDOWS = (30, 90)
-OPEN_STATUSES = ("running", "error", "suspended")
-NO_ORGANISATION = "未指定单位"
-KIND_LABELS = {"task": "待办任务", "timer": "定时事件", "deadline": "法定期限"}
+NO_ORGANISATION = _l("未指定单位")
+KIND_LABELS = {"task": _l("待办任务"), "timer": _l("定时事件"), "deadline": _l("法定期限")}
 KIND_ORDER = {"task": 0, "timer": 1, "deadline": 2}
 DEADLINE_NAMES = {
-    "annual_report": "年度报告报送", "preparation_end": "筹建期满", "construction_end": "建设期满",
-    "evaluation": "考核评估", "rectification_end": "整改期满", "public_notice_end": "公示期满",
+    "annual_report": _l("年度报告报送"), "preparation_end": _l("筹建期满"), "construction_end": _l("建设期满"),
+    "evaluation": _l("考核评估"), "rectification_end": _l("整改期满"), "public_notice_end": _l("公示期满"),
 }
 
 
@@ -153,11 +155,11 @@ def _tasks(user: User, now: datetime, start: datetime | None, end: datetime) -> 
         .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
         .outerjoin(Center, Center.id == ProcessInstance.center_id)
         .outerjoin(Organisation, Organisation.id == HumanTask.organisation_id)
-        .where(HumanTask.state == "ready", HumanTask.due_at.is_not(None), _window(HumanTask.due_at, start, end),
+        .where(HumanTask.state == TaskState.READY, HumanTask.due_at.is_not(None), _window(HumanTask.due_at, start, end),
                ProcessInstance.status.in_(OPEN_STATUSES))
     )
     return [
-        DueItem("task", policy, org or NO_ORGANISATION, task.center_id, center, task.instance_id, key,
+        DueItem("task", policy, org or str(NO_ORGANISATION), task.center_id, center, task.instance_id, key,
                 task.element_id, task.name, task.article, task.due_at, _days(now, task.due_at), task.lane, status)
         for task, key, status, policy, center, org in db.session.execute(_scoped(query, user))
     ]
@@ -173,20 +175,20 @@ def _timers(user: User, now: datetime, start: datetime | None, end: datetime) ->
         .outerjoin(Center, Center.id == ProcessInstance.center_id)
         .outerjoin(applicant, and_(applicant.center_id == Center.id, applicant.role == "applicant"))
         .outerjoin(Organisation, Organisation.id == applicant.organisation_id)
-        .where(Timer.state.in_(("waiting", "stuck")), _window(Timer.due_at, start, end),
+        .where(Timer.state.in_(PENDING_TIMER_STATES), _window(Timer.due_at, start, end),
                ProcessInstance.status.in_(OPEN_STATUSES))
     )
     return [
-        DueItem("timer", policy, org or NO_ORGANISATION, center_id, center, timer.instance_id, key, timer.element_id,
+        DueItem("timer", policy, org or str(NO_ORGANISATION), center_id, center, timer.instance_id, key, timer.element_id,
                 timer.name, timer.article, timer.due_at, _days(now, timer.due_at), None, status,
-                "定时事件未触发" if timer.state == "stuck" else None)
+                _("定时事件未触发") if timer.state == "stuck" else None)
         for timer, key, status, center_id, policy, center, org in db.session.execute(_scoped(query, user))
     ]
 
 
 def _deadlines(user: User, now: datetime, until: datetime) -> list[DueItem]:
     policy = require_oversight(user)
-    query = select(Center).where(Center.status != "revoked").order_by(Center.id)
+    query = select(Center).where(Center.status != CenterStatus.REVOKED).order_by(Center.id)
     if policy is not None:
         query = query.where(Center.policy == policy)
     centers = list(db.session.scalars(query))
@@ -195,10 +197,10 @@ def _deadlines(user: User, now: datetime, until: datetime) -> list[DueItem]:
     for center in centers:
         for deadline in deadlines.center_deadlines(center, now):
             if now <= deadline.due < until:
-                label = DEADLINE_NAMES.get(deadline.kind, deadline.kind)
+                label = str(DEADLINE_NAMES.get(deadline.kind, deadline.kind))
                 items.append(DueItem(
-                    "deadline", center.policy, names.get(center.id, NO_ORGANISATION), center.id, center.name,
-                    None, None, deadline.kind, f"{label}（{deadline.period}）", deadline.article, deadline.due,
+                    "deadline", center.policy, names.get(center.id, str(NO_ORGANISATION)), center.id, center.name,
+                    None, None, deadline.kind, _("%(label)s（%(period)s）", label=label, period=deadline.period), deadline.article, deadline.due,
                     _days(now, deadline.due), note=deadline.note,
                 ))
     return items
@@ -216,19 +218,19 @@ def _applicant_names(centers: list[Center]) -> dict[int, str]:
 
 def _columns(days_header: str) -> tuple[exports.Column, ...]:
     return (
-        exports.Column("政策", lambda i: i.policy),
-        exports.Column("单位", lambda i: i.organisation),
-        exports.Column("技术创新中心", lambda i: i.center_name),
-        exports.Column("类别", lambda i: KIND_LABELS.get(i.kind, i.kind)),
-        exports.Column("事项", lambda i: i.name),
-        exports.Column("依据条款", lambda i: i.article),
-        exports.Column("截止时间", lambda i: i.due_at),
+        exports.Column(_("政策"), lambda i: i.policy),
+        exports.Column(_("单位"), lambda i: i.organisation),
+        exports.Column(_("技术创新中心"), lambda i: i.center_name),
+        exports.Column(_("类别"), lambda i: str(KIND_LABELS.get(i.kind, i.kind))),
+        exports.Column(_("事项"), lambda i: i.name),
+        exports.Column(_("依据条款"), lambda i: i.article),
+        exports.Column(_("截止时间"), lambda i: i.due_at),
         exports.Column(days_header, lambda i: i.days),
-        exports.Column("流程", lambda i: i.process_key),
-        exports.Column("实例编号", lambda i: i.instance_id),
-        exports.Column("实例状态", lambda i: i.instance_status),
-        exports.Column("办理角色", lambda i: i.lane),
-        exports.Column("备注", lambda i: i.note),
+        exports.Column(_("流程"), lambda i: i.process_key),
+        exports.Column(_("实例编号"), lambda i: i.instance_id),
+        exports.Column(_("实例状态"), lambda i: i.instance_status),
+        exports.Column(_("办理角色"), lambda i: i.lane),
+        exports.Column(_("备注"), lambda i: i.note),
     )
 
 
@@ -237,7 +239,8 @@ def export_board(user: User, days: int = 30, which: str = "all") -> bytes:
     found = board(user, days)
     sheets = []
     if which in ("all", "late"):
-        sheets.append(exports.Sheet("逾期事项", _columns("逾期天数"), found.late))
+        sheets.append(exports.Sheet(_("逾期事项"), _columns(_("逾期天数")), found.late))
     if which in ("all", "upcoming"):
-        sheets.append(exports.Sheet(f"{found.days}天内到期", _columns("剩余天数"), found.upcoming))
+        sheets.append(exports.Sheet(_("%(days)s天内到期", days=found.days), _columns(_("剩余天数")),
+                                    found.upcoming))
     return exports.workbook(sheets)

@@ -4,9 +4,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, or_, select, true
 
 from app.models import Center, CenterOrganisation, HumanTask, ProcessInstance, User
-
-OVERSIGHT_ROLES = ("admin", "supervisor", "authority")
-STARTER_ROLES = ("admin", "supervisor", "authority", "sponsor", "applicant")
+from app.vocabulary import OVERSIGHT_ROLES, STARTER_ROLES, Role
 
 
 def may_work_on(user: User, task: HumanTask) -> bool:
@@ -16,7 +14,7 @@ def may_work_on(user: User, task: HumanTask) -> bool:
 
 def may_see_center(user: User, center: Center) -> bool:
     """Oversight roles of the center's policy see it; other users only centers they play a role for."""
-    if user.role == "admin":
+    if user.role == Role.ADMIN:
         return True
     if user.role in OVERSIGHT_ROLES and (user.policy is None or user.policy == center.policy):
         return True
@@ -44,7 +42,7 @@ def may_start(user: User, center: Center) -> bool:
 
 def visible_centers_clause(user: User) -> ColumnElement[bool]:
     """`may_see_center` as an SQL condition on `Center` (the one SQL form of the rule)."""
-    if user.role == "admin" or (user.role in OVERSIGHT_ROLES and user.policy is None):
+    if user.role == Role.ADMIN or (user.role in OVERSIGHT_ROLES and user.policy is None):
         return true()
     conditions: list[ColumnElement[bool]] = []
     if user.role in OVERSIGHT_ROLES:
@@ -58,7 +56,7 @@ def visible_centers_clause(user: User) -> ColumnElement[bool]:
 
 def visible_instances_clause(user: User) -> ColumnElement[bool]:
     """`may_see_instance` as an SQL condition on `ProcessInstance` (no join needed)."""
-    if user.role == "admin" or (user.role in OVERSIGHT_ROLES and user.policy is None):
+    if user.role == Role.ADMIN or (user.role in OVERSIGHT_ROLES and user.policy is None):
         return true()
     of_visible_center = ProcessInstance.center_id.in_(select(Center.id).where(visible_centers_clause(user)))
     if user.role in OVERSIGHT_ROLES:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
@@ -22,7 +23,7 @@ def authenticate_token(token: str) -> User:
     """The active user owning API token `token`."""
     user = db.session.scalar(select(User).where(User.token_hash == token_digest(token)))
     if user is None or not user.active:
-        raise Unauthenticated("令牌无效或已停用")
+        raise Unauthenticated(_("令牌无效或已停用"))
     return user
 
 
@@ -42,9 +43,9 @@ def create_user(
 ) -> tuple[User, str]:
     """Create a user with a password hash and a fresh API token; returns (user, token). Caller commits."""
     if role not in ROLES:
-        raise InvalidSubmission("角色无效", {"role": [f"角色必须是 {'、'.join(ROLES)} 之一"]})
+        raise InvalidSubmission(_("角色无效"), {"role": [_("角色必须是 %(choices)s 之一", choices="、".join(ROLES))]})
     if db.session.scalar(select(User).where(User.username == username)) is not None:
-        raise InvalidSubmission("用户名已存在", {"username": [f"用户名 {username} 已被使用"]})
+        raise InvalidSubmission(_("用户名已存在"), {"username": [_("用户名 %(name)s 已被使用", name=username)]})
     token = token or secrets.token_urlsafe(24)
     user = User(
         username=username, display_name=display_name or username, role=role, organisation_id=organisation_id,

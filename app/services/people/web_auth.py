@@ -1,6 +1,7 @@
 """Password login for the web pages: verify credentials, load the user of a session."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -18,7 +19,7 @@ def verify_password(username: str, password: str) -> User:
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
     matches = check_password_hash(stored, password)
     if user is None or not user.active or not user.password_hash or not matches:
-        raise Unauthenticated("用户名或密码错误")
+        raise Unauthenticated(_("用户名或密码错误"))
     return user
 
 

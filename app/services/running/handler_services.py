@@ -5,6 +5,7 @@ from app import calendar
 from app.engine.runtime import provide_handler_service
 from app.services.centers.policies import policy
 from app.services.centers.reports import consecutive_missing_reports
+from app.vocabulary import CenterStatus
 
 
 def provide_all() -> None:
@@ -12,3 +13,4 @@ def provide_all() -> None:
     provide_handler_service("working_period", calendar.working_period)
     provide_handler_service("consecutive_missing_reports", consecutive_missing_reports)
     provide_handler_service("policy_data", policy)  # policy.yaml under TIC_PROCESSES_DIR
+    provide_handler_service("center_statuses", lambda: tuple(CenterStatus))  # the one list, app/vocabulary.py

@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -24,14 +25,14 @@ from app.extensions import db
 from app.models import Center, Event, HumanTask, ProcessInstance, Timer, User
 from app.services.people import access
 from app.services.running.steps import add_event, lock_instance
+from app.vocabulary import ACTIVE_STATUSES, OPEN_STATUSES, PENDING_TIMER_STATES, InstanceStatus, TaskState, TimerState
 
-ADMIN_ROLES = ("admin", "supervisor")
 REASON_MAX = 500
 # action -> statuses it may start from
 TRANSITIONS = {
-    "suspend": ("running", "error"),
-    "resume": ("suspended",),
-    "terminate": ("running", "error", "suspended"),
+    "suspend": ACTIVE_STATUSES,
+    "resume": (InstanceStatus.SUSPENDED,),
+    "terminate": OPEN_STATUSES,
 }
 EVENT_KINDS = {"suspend": "instance_suspended", "resume": "instance_resumed", "terminate": "instance_terminated"}
 
@@ -70,9 +71,9 @@ def terminate(user: User, instance_id: int, reason: str, expected_version: int |
 def _clean_reason(reason: str | None) -> str:
     text = (reason or "").strip()
     if not text:
-        raise InvalidSubmission("请填写原因", {"reason": ["必须填写原因"]})
+        raise InvalidSubmission(_("请填写原因"), {"reason": [_("必须填写原因")]})
     if len(text) > REASON_MAX:
-        raise InvalidSubmission("原因过长", {"reason": [f"原因不能超过 {REASON_MAX} 个字"]})
+        raise InvalidSubmission(_("原因过长"), {"reason": [_("原因不能超过 %(max)s 个字", max=REASON_MAX)]})
     return text
 
 
@@ -85,20 +86,21 @@ def _transition(
         instance = lock_instance(instance_id)
         center = db.session.get(Center, instance.center_id) if instance.center_id else None
         if not access.may_see_instance(user, instance, center):
-            raise NotFound(f"流程实例不存在：{instance_id}")
+            raise NotFound(_("流程实例不存在：%(id)s", id=instance_id))
         if not may_administer(user, center):
-            raise Forbidden("只有管理员或本政策的监督人员可以暂停、恢复或终止流程实例")
+            raise Forbidden(_("只有管理员或本政策的监督人员可以暂停、恢复或终止流程实例"))
         if expected_version is not None and expected_version != instance.version:
-            raise Conflict(f"流程实例已变化（版本 {instance.version}，页面上的是 {expected_version}），请刷新后重试")
+            raise Conflict(_("流程实例已变化（版本 %(version)s，页面上的是 %(expected)s），请刷新后重试",
+                             version=instance.version, expected=expected_version))
         if instance.status not in TRANSITIONS[action]:
-            raise Conflict(f"流程实例 {instance.id} 当前状态为 {instance.status}，不能执行该操作")
+            raise Conflict(_("流程实例 %(id)s 当前状态为 %(status)s，不能执行该操作", id=instance.id, status=instance.status))
         payload = _apply(instance, action, now)
         instance.updated_at = now
         add_event(instance, now, user.username, EVENT_KINDS[action], payload={"reason": text, **payload})
         db.session.commit()
     except StaleDataError as err:
         db.session.rollback()
-        raise Conflict("流程实例已被他人修改，请刷新后重试") from err
+        raise Conflict(_("流程实例已被他人修改，请刷新后重试")) from err
     except Exception:
         db.session.rollback()
         raise
@@ -108,22 +110,22 @@ def _transition(
 def _apply(instance: ProcessInstance, action: str, now: datetime) -> dict[str, Any]:
     previous = instance.status
     if action == "suspend":
-        instance.status = "suspended"
+        instance.status = InstanceStatus.SUSPENDED
         return {"previous_status": previous}
     if action == "resume":
         instance.status = _status_before_suspension(instance)
         return {"previous_status": previous, "status": instance.status}
-    instance.status = "terminated"
+    instance.status = InstanceStatus.TERMINATED
     tasks = list(db.session.scalars(
-        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == "ready")
+        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == TaskState.READY)
     ))
     for task in tasks:
-        task.state, task.completed_at = "cancelled", now
+        task.state, task.completed_at = TaskState.CANCELLED, now
     timers = list(db.session.scalars(
-        select(Timer).where(Timer.instance_id == instance.id, Timer.state.in_(("waiting", "stuck")))
+        select(Timer).where(Timer.instance_id == instance.id, Timer.state.in_(PENDING_TIMER_STATES))
     ))
     for timer in timers:
-        timer.state = "cancelled"
+        timer.state = TimerState.CANCELLED
     return {"previous_status": previous, "cancelled_tasks": len(tasks), "cancelled_timers": len(timers)}
 
 
@@ -134,4 +136,4 @@ def _status_before_suspension(instance: ProcessInstance) -> str:
         .order_by(Event.id.desc()).limit(1)
     )
     previous = ((event.payload or {}) if event else {}).get("previous_status")
-    return previous if previous in TRANSITIONS["suspend"] else "running"
+    return previous if previous in TRANSITIONS["suspend"] else InstanceStatus.RUNNING

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -15,6 +16,7 @@ from app.services.paging import EVERYTHING, Page, Window, fetch_page
 from app.services.people import access
 from app.services.running.starting import begin_instance
 from app.services.running.steps import commit_keeping_loaded
+from app.vocabulary import TaskState, TimerState
 
 
 @dataclass
@@ -30,15 +32,15 @@ def start_instance(actor: User | None, process_key: str, center_id: int, data: d
     """Start the newest version of `process_key` for a center and run it until it blocks; commits."""
     center = db.session.get(Center, center_id)
     if center is None or (actor is not None and not access.may_see_center(actor, center)):
-        raise NotFound(f"技术创新中心不存在：{center_id}")
+        raise NotFound(_("技术创新中心不存在：%(id)s", id=center_id))
     if actor is not None and not access.may_start(actor, center):
-        raise Forbidden("您的角色无权发起该流程")
+        raise Forbidden(_("您的角色无权发起该流程"))
     try:
         instance = begin_instance(actor.username if actor else None, process_key, center, data, clock.now())
         commit_keeping_loaded()
     except IntegrityError as err:
         db.session.rollback()
-        raise Conflict(f"{center.name} 的该流程已在进行中（同一年度只能有一个）") from err
+        raise Conflict(_("%(center)s 的该流程已在进行中（同一年度只能有一个）", center=center.name)) from err
     return instance
 
 
@@ -46,7 +48,7 @@ def _visible_instance(user: User, instance_id: int) -> ProcessInstance:
     instance = db.session.get(ProcessInstance, instance_id)
     center = db.session.get(Center, instance.center_id) if instance and instance.center_id else None
     if instance is None or not access.may_see_instance(user, instance, center):
-        raise NotFound(f"流程实例不存在：{instance_id}")
+        raise NotFound(_("流程实例不存在：%(id)s", id=instance_id))
     return instance
 
 
@@ -54,11 +56,11 @@ def instance_view(user: User, instance_id: int) -> InstanceView:
     """Status, ready tasks and waiting timers of an instance visible to `user`."""
     instance = _visible_instance(user, instance_id)
     tasks = db.session.scalars(
-        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == "ready")
+        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == TaskState.READY)
         .order_by(HumanTask.id)
     )
     timers = db.session.scalars(
-        select(Timer).where(Timer.instance_id == instance.id, Timer.state == "waiting").order_by(Timer.due_at)
+        select(Timer).where(Timer.instance_id == instance.id, Timer.state == TimerState.WAITING).order_by(Timer.due_at)
     )
     return InstanceView(instance, list(tasks), list(timers))
 

@@ -4,22 +4,25 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app.clock import CHINA
 from app.errors import InvalidSubmission
 from app.models import Center
 from app.services.time.deadlines import annual_report_due, annual_report_exemption, annual_report_reminder_days
+from app.vocabulary import procedure_of
 
 
 def _annual_report(center: Center, data: dict[str, Any], now: datetime) -> dict[str, Any]:
     year = data.get("report_year", now.astimezone(CHINA).year - 1)
     if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
-        raise InvalidSubmission("报告年度无效", {"data.report_year": ["报告年度必须是 2000–2100 之间的整数"]})
+        raise InvalidSubmission(_("报告年度无效"), {"data.report_year": [_("报告年度必须是 2000–2100 之间的整数")]})
     exemption = annual_report_exemption(center, year)
     if exemption is not None:
-        raise InvalidSubmission("该中心无需提交该年度报告", {"data.report_year": [exemption]})
+        raise InvalidSubmission(_("该中心无需提交该年度报告"), {"data.report_year": [exemption]})
     due = annual_report_due(center.policy, year)
     if due is None:
-        raise InvalidSubmission("该政策未配置年度报告截止日期", {"data.report_year": ["该政策未配置年度报告截止日期"]})
+        raise InvalidSubmission(_("该政策未配置年度报告截止日期"), {"data.report_year": [_("该政策未配置年度报告截止日期")]})
     days_before = annual_report_reminder_days(center.policy)
     return {
         "report_year": year,
@@ -33,7 +36,7 @@ _PREPARERS = {"annual_report": _annual_report}
 
 def prepare(process_key: str, center: Center, data: dict[str, Any], now: datetime) -> dict[str, Any]:
     """The instance's initial data: the caller's data plus the center and computed deadlines."""
-    procedure = process_key.split("_", 1)[1] if "_" in process_key else process_key
+    procedure = procedure_of(process_key)
     prepared = {
         **data, "center_id": center.id, "center_name": center.name, "policy": center.policy,
         "center_status": center.status, "center_category": center.category,

@@ -4,6 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
 from app.clock import CHINA
 from app.engine.parser import BpmnDefinitionError
 from app.engine.runtime import EngineError, Workflow
@@ -15,6 +18,7 @@ from app.services.infrastructure.definitions import process_for_definition
 from app.services.infrastructure.deploy import latest_definition
 from app.services.running import start_data
 from app.services.running.steps import add_event, record_step
+from app.vocabulary import InstanceStatus, ProcessKey, business_key
 
 
 def begin_instance(
@@ -25,22 +29,23 @@ def begin_instance(
     definition = latest_definition(process_key)
     if definition.policy not in (center.policy, "common"):
         raise ProcessError(
-            f"流程 {process_key} 属于政策 {definition.policy}，与中心的政策 {center.policy} 不符",
-            {"process_key": [f"应选择 {center.policy}_ 开头的流程"]},
+            _("流程 %(key)s 属于政策 %(policy)s，与中心的政策 %(center_policy)s 不符",
+              key=process_key, policy=definition.policy, center_policy=center.policy),
+            {"process_key": [_("应选择 %(policy)s_ 开头的流程", policy=center.policy)]},
         )
     not_in_force = policies.out_of_force(definition.policy, now.astimezone(CHINA).date()) \
         if definition.policy != "common" else None
-    if not_in_force and process_key.endswith("_establishment"):
-        raise ProcessError(f"不能按该政策发起新的组建程序：{not_in_force}", {"process_key": [not_in_force]})
+    if not_in_force and ProcessKey.parse(process_key).is_establishment:
+        raise ProcessError(_("不能按该政策发起新的组建程序：%(reason)s", reason=not_in_force), {"process_key": [not_in_force]})
     initial = start_data.prepare(process_key, center, data, now)
     try:
         workflow, outcome = Workflow.start(process_for_definition(definition.id), initial, now)
     except (EngineError, BpmnDefinitionError) as err:
-        raise ProcessError(f"流程启动失败：{err}") from err
+        raise ProcessError(_("流程启动失败：%(error)s", error=err)) from err
     who = actor_name or started_by or "system"
     instance = ProcessInstance(
-        definition_id=definition.id, process_key=process_key, center_id=center.id, status="running",
-        state="", business_key=_business_key(process_key, initial), start_data=initial, started_by=who,
+        definition_id=definition.id, process_key=process_key, center_id=center.id, status=InstanceStatus.RUNNING,
+        state="", business_key=business_key(process_key, initial), start_data=initial, started_by=who,
         started_at=now, updated_at=now,
     )
     db.session.add(instance)
@@ -49,12 +54,9 @@ def begin_instance(
         "process_key": process_key, "version": definition.version, "data": initial,
     })
     if not_in_force:  # running centers keep their policy's procedures; supervisors see that it has lapsed
-        add_event(instance, now, "system", "warning", payload={"code": "policy_out_of_force", "message": not_in_force})
+        with force_locale("zh_CN"):  # the audit trail is stored in the default language, whoever started it
+            stored = policies.out_of_force(definition.policy, now.astimezone(CHINA).date())
+        add_event(instance, now, "system", "warning", payload={"code": "policy_out_of_force", "message": stored})
     record_step(instance, workflow, outcome, who, now, start=begin_instance)
     return instance
 
-
-def _business_key(process_key: str, data: dict[str, Any]) -> str | None:
-    """One annual report per center and year: the key the database keeps unique."""
-    year = data.get("report_year")
-    return f"{process_key}:{data['center_id']}:{year}" if year and process_key.endswith("_annual_report") else None

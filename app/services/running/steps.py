@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 
 from app.engine.runtime import Workflow
@@ -13,8 +14,7 @@ from app.extensions import db
 from app.models import Center, CenterOrganisation, Event, HumanTask, ProcessInstance, Timer
 from app.services.infrastructure.definitions import process_for_definition
 from app.services.running.effects import Starter, apply_effects
-
-ACTIVE_STATUSES = ("running", "error")
+from app.vocabulary import ACTIVE_STATUSES, InstanceStatus, TaskState, TimerState
 
 
 def lock_instance(instance_id: int) -> ProcessInstance:
@@ -24,7 +24,7 @@ def lock_instance(instance_id: int) -> ProcessInstance:
         query = query.with_for_update()
     instance = db.session.scalar(query.execution_options(populate_existing=True))
     if instance is None:
-        raise NotFound(f"流程实例不存在：{instance_id}")
+        raise NotFound(_("流程实例不存在：%(id)s", id=instance_id))
     return instance
 
 
@@ -36,7 +36,7 @@ def open_workflow(instance: ProcessInstance) -> Workflow:
 def require_active(instance: ProcessInstance) -> None:
     """Refuse to step an instance that is finished, suspended or terminated."""
     if instance.status not in ACTIVE_STATUSES:
-        raise Conflict(f"流程实例 {instance.id} 当前状态为 {instance.status}，不能继续办理")
+        raise Conflict(_("流程实例 %(id)s 当前状态为 %(status)s，不能继续办理", id=instance.id, status=instance.status))
 
 
 def record_step(
@@ -55,7 +55,7 @@ def record_step(
     instance.state = workflow.dumps()
     status = workflow.status
     if instance.status != status and instance.status in ACTIVE_STATUSES:
-        if status == "completed":
+        if status == InstanceStatus.COMPLETED:
             instance.completed_at = now
         instance.status = status
     instance.updated_at = now
@@ -63,7 +63,7 @@ def record_step(
         _sync_human_tasks(instance, workflow, outcome, now, set(submitted))
         fired = _sync_timers(instance, workflow, outcome, now)
     _write_events(instance, outcome, actor, now, submitted, fired)
-    if status == "completed":
+    if status == InstanceStatus.COMPLETED:
         add_event(instance, now, actor, "instance_completed", payload={"result": _result_summary(workflow)})
     if outcome.effects:
         center = db.session.get(Center, instance.center_id) if instance.center_id else None
@@ -123,15 +123,15 @@ def _sync_human_tasks(
                 "name": task.name, "lane": task.lane,
                 "organisation_id": organisations.get(task.lane) if task.lane else None,
                 "center_id": instance.center_id, "form_key": task.form_key, "article": task.article,
-                "due_at": task.due_at, "state": "ready", "created_at": now,
+                "due_at": task.due_at, "state": TaskState.READY, "created_at": now,
             }
             for task in new
         ])
     gone = outcome.ready_before - {t.task_id for t in ready} - handled
     if gone:
         db.session.execute(
-            update(HumanTask).where(HumanTask.task_uuid.in_(gone), HumanTask.state == "ready")
-            .values(state="cancelled", completed_at=now)
+            update(HumanTask).where(HumanTask.task_uuid.in_(gone), HumanTask.state == TaskState.READY)
+            .values(state=TaskState.CANCELLED, completed_at=now)
         )
 
 
@@ -146,7 +146,7 @@ def _sync_timers(
         db.session.execute(insert(Timer.__table__), [
             {
                 "instance_id": instance.id, "task_uuid": t.task_id, "element_id": t.element_id, "name": t.name,
-                "article": t.article, "due_at": t.due_at, "state": "waiting",
+                "article": t.article, "due_at": t.due_at, "state": TimerState.WAITING,
             }
             for t in new
         ])
@@ -165,12 +165,12 @@ def _sync_timers(
             lag = max(0.0, (now - timer.due_at).total_seconds() * 1000)
             fired[uuid] = lag
             db.session.execute(
-                update(Timer).where(Timer.task_uuid == uuid).values(state="fired", fired_at=now, lag_ms=lag)
+                update(Timer).where(Timer.task_uuid == uuid).values(state=TimerState.FIRED, fired_at=now, lag_ms=lag)
             )
         else:
             cancelled.append(uuid)
     if cancelled:
-        db.session.execute(update(Timer).where(Timer.task_uuid.in_(cancelled)).values(state="cancelled"))
+        db.session.execute(update(Timer).where(Timer.task_uuid.in_(cancelled)).values(state=TimerState.CANCELLED))
     return fired
 
 

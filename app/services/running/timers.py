@@ -22,6 +22,7 @@ from app.extensions import db
 from app.models import ProcessInstance, Timer
 from app.services.running.starting import begin_instance
 from app.services.running.steps import add_event, open_workflow, record_step
+from app.vocabulary import InstanceStatus, TimerState
 
 EPSILON = timedelta(microseconds=1)
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
@@ -46,7 +47,7 @@ def _claim_next_instance(now: datetime) -> ProcessInstance | None:
     query = (
         select(ProcessInstance)
         .join(Timer, Timer.instance_id == ProcessInstance.id)
-        .where(Timer.state == "waiting", Timer.due_at < now, ProcessInstance.status == "running")
+        .where(Timer.state == TimerState.WAITING, Timer.due_at < now, ProcessInstance.status == InstanceStatus.RUNNING)
         .order_by(Timer.due_at, Timer.id)
         .limit(1)
         .execution_options(populate_existing=True)
@@ -60,7 +61,7 @@ def _fire_claimed(instance: ProcessInstance, now: datetime) -> int:
     """Fire the claimed instance's due timers in due order, each at its due time; commits."""
     claimed = db.session.execute(
         update(Timer)
-        .where(Timer.instance_id == instance.id, Timer.state == "waiting", Timer.due_at < now)
+        .where(Timer.instance_id == instance.id, Timer.state == TimerState.WAITING, Timer.due_at < now)
         .values(claimed_by=WORKER)
         .returning(Timer.task_uuid, Timer.due_at)
     ).tuples().all()
@@ -101,7 +102,7 @@ def _mark_error(instance_id: int, now: datetime, err: EngineError) -> None:
     instance = db.session.get(ProcessInstance, instance_id, populate_existing=True)
     if instance is None:
         return
-    instance.status = "error"
+    instance.status = InstanceStatus.ERROR
     instance.error = f"{err.element_id}: {err.reason}"
     add_event(instance, now, "scheduler", "instance_error", element_id=err.element_id, payload={"reason": err.reason})
     db.session.commit()

@@ -27,6 +27,7 @@ from app.services.running.steps import commit_keeping_loaded, lock_instance, ope
 from app.services.tasks import attachments
 from app.services.tasks.attachments import NewFile
 from app.services.tasks.lookup import workable_task
+from app.vocabulary import TaskState
 
 
 def _locked(user: User, task_id: int) -> tuple[HumanTask, ProcessInstance]:
@@ -39,7 +40,7 @@ def _locked(user: User, task_id: int) -> tuple[HumanTask, ProcessInstance]:
 
 
 def _require_ready(task: HumanTask) -> None:
-    if task.state != "ready":
+    if task.state != TaskState.READY:
         raise Conflict(_("该任务已办理完毕或已取消，未写入任何内容"))
 
 
@@ -144,7 +145,7 @@ def complete(
         now = clock.now()
         workflow = open_workflow(instance)
         outcome = workflow.complete(task.task_uuid, data, now)
-        task.state, task.completed_at, task.completed_by, task.data = "completed", now, user.username, data
+        task.state, task.completed_at, task.completed_by, task.data = TaskState.COMPLETED, now, user.username, data
         task.draft = None
         record_step(instance, workflow, outcome, "system", now, start=begin_instance,
                     submitted={task.task_uuid: user.username})

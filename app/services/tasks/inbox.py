@@ -9,13 +9,9 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import Center, HumanTask, ProcessInstance, User
+from app.vocabulary import ProcessKey, TaskState, procedure_of
 
 DUE_SOON = timedelta(days=7)
-
-
-def procedure_of(process_key: str) -> str:
-    """`nmg2025_annual_report` → `annual_report`."""
-    return process_key.split("_", 1)[1] if "_" in process_key else process_key
 
 
 @dataclass
@@ -62,11 +58,11 @@ def inbox_page(user: User, filters: InboxFilters) -> InboxPage:
         select(HumanTask, ProcessInstance.process_key, ProcessInstance.status, Center.name, Center.policy)
         .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
         .outerjoin(Center, Center.id == HumanTask.center_id)
-        .where(HumanTask.state == "ready", HumanTask.lane == user.role,
+        .where(HumanTask.state == TaskState.READY, HumanTask.lane == user.role,
                HumanTask.organisation_id == user.organisation_id)
     )
     rows = [
-        InboxRow(task, key, procedure_of(key), policy or key.split("_", 1)[0], center_name, status,
+        InboxRow(task, key, procedure_of(key), policy or ProcessKey.parse(key).policy, center_name, status,
                  bool(task.due_at and task.due_at < now), bool(task.due_at and now <= task.due_at <= now + DUE_SOON))
         for task, key, status, center_name, policy in db.session.execute(query)
     ] if user.organisation_id is not None else []
@@ -95,7 +91,7 @@ def _matches(row: InboxRow, f: InboxFilters, user: User) -> bool:
 def inbox(user: User, center_id: int | None = None, process_key: str | None = None) -> list[HumanTask]:
     """Ready tasks for the user's role in the user's organisation, soonest due first."""
     query = select(HumanTask).where(
-        HumanTask.state == "ready", HumanTask.lane == user.role, HumanTask.organisation_id == user.organisation_id
+        HumanTask.state == TaskState.READY, HumanTask.lane == user.role, HumanTask.organisation_id == user.organisation_id
     )
     if center_id is not None:
         query = query.where(HumanTask.center_id == center_id)

@@ -15,6 +15,7 @@ from app.services.infrastructure import forms
 from app.services.running.steps import open_workflow
 from app.services.tasks.attachments import referenced_ids
 from app.services.tasks.lookup import workable_task
+from app.vocabulary import TaskState
 
 CONTEXT_KEYS = ("center_name", "report_year", "due_at")
 
@@ -62,11 +63,11 @@ def task_view(user: User, task_id: int) -> TaskView:
     center = db.session.get(Center, task.center_id) if task.center_id else None
     form = forms.form_schema(task.form_key) if task.form_key else None
     visible: dict[str, Any] = {}
-    if task.state == "ready":
+    if task.state == TaskState.READY:
         visible = {k: v for k, v in open_workflow(instance).task_data(task.task_uuid).items()
                    if not k.startswith("spiff__")}
     earlier = db.session.scalars(
-        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == "completed",
+        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == TaskState.COMPLETED,
                                 HumanTask.id != task.id).order_by(HumanTask.completed_at, HumanTask.id)
     )
     submissions = [Submission(t, _form_or_none(t.form_key)) for t in earlier]
@@ -77,7 +78,7 @@ def task_view(user: User, task_id: int) -> TaskView:
     values = {k: v for k, v in visible.items() if k in props and k not in others}
     if task.draft is not None:
         values = dict(task.draft)
-    if task.state != "ready":
+    if task.state != TaskState.READY:
         values = dict(task.data or {})
     ids = [i for data, schema in [(values, form), *((s.task.data, s.form) for s in submissions)]
            for i in referenced_ids(schema, data)]

@@ -6,6 +6,7 @@ import io
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from app import calendar, clock
@@ -22,18 +23,18 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 def _require_admin(actor: User | None) -> None:
     """Writes need an admin; `None` is the operator on the command line."""
     if actor is not None and actor.role != "admin":
-        raise Forbidden("只有管理员可以修改工作日历")
+        raise Forbidden(_("只有管理员可以修改工作日历"))
 
 
 def _check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise InvalidSubmission("年度无效", {"year": [f"年度必须在 {MIN_YEAR}–{MAX_YEAR} 之间"]})
+        raise InvalidSubmission(_("年度无效"), {"year": [_("年度必须在 %(min)s–%(max)s 之间", min=MIN_YEAR, max=MAX_YEAR)]})
 
 
 def working_period(start: date, days: int) -> calendar.WorkingPeriod:
     """N working days from `start` (1 ≤ N ≤ 366), with the years that had no schedule."""
     if not 1 <= days <= 366:
-        raise InvalidSubmission("天数无效", {"days": ["工作日天数必须在 1 到 366 之间"]})
+        raise InvalidSubmission(_("天数无效"), {"days": [_("工作日天数必须在 1 到 366 之间")]})
     return calendar.working_period(start, days)
 
 
@@ -68,12 +69,12 @@ def replace_year(actor: User | None, year: int, days: list[dict[str, Any]], *, n
     for i, item in enumerate(days):
         day = item["date"]
         if day.year != year:
-            errors[f"days.{i}.date"] = [f"日期 {day.isoformat()} 不属于 {year} 年"]
+            errors[f"days.{i}.date"] = [_("日期 %(day)s 不属于 %(year)s 年", day=day.isoformat(), year=year)]
         elif day in seen:
-            errors[f"days.{i}.date"] = [f"日期 {day.isoformat()} 重复"]
+            errors[f"days.{i}.date"] = [_("日期 %(day)s 重复", day=day.isoformat())]
         seen.add(day)
     if errors:
-        raise InvalidSubmission(f"{year} 年日历数据有误", errors)
+        raise InvalidSubmission(_("%(year)s 年日历数据有误", year=year), errors)
     _store(year, [(d["date"], bool(d["is_working"]), d.get("name") or None) for d in days], note, source)
     return year_schedule(year)
 
@@ -92,7 +93,7 @@ def parse_csv(text: str) -> tuple[int, list[dict[str, Any]]]:
     """Rows of a `date,is_working,name` CSV holding one year; InvalidSubmission with per-line messages."""
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     if not rows or [c.strip().lower() for c in rows[0]] != HEADER:
-        raise InvalidSubmission("CSV 表头无效", {"line 1": ["第 1 行：表头必须是 date,is_working,name"]})
+        raise InvalidSubmission(_("CSV 表头无效"), {"line 1": [_("第 1 行：表头必须是 date,is_working,name")]})
     errors: dict[str, list[str]] = {}
     days: list[dict[str, Any]] = []
     year: int | None = None
@@ -103,35 +104,35 @@ def parse_csv(text: str) -> tuple[int, list[dict[str, Any]]]:
         if day is not None:
             year = day.year if year is None else year
             if day.year != year:
-                problems.append(f"日期 {day.isoformat()} 不属于 {year} 年：一次只能导入一个年度")
+                problems.append(_("日期 %(day)s 不属于 %(year)s 年：一次只能导入一个年度", day=day.isoformat(), year=year))
             elif any(d["date"] == day for d in days):
-                problems.append(f"日期 {day.isoformat()} 重复")
+                problems.append(_("日期 %(day)s 重复", day=day.isoformat()))
         if problems:
-            errors[f"line {number}"] = [f"第 {number} 行：{p}" for p in problems]
+            errors[f"line {number}"] = [_("第 %(line)s 行：%(problem)s", line=number, problem=p) for p in problems]
         elif day is not None and working is not None:
             days.append({"date": day, "is_working": working, "name": (row[2].strip() if len(row) > 2 else "") or None})
     if errors:
-        raise InvalidSubmission("CSV 数据有误，未导入任何内容", errors)
+        raise InvalidSubmission(_("CSV 数据有误，未导入任何内容"), errors)
     if year is None:
-        raise InvalidSubmission("CSV 没有数据行", {"file": ["文件中没有数据行"]})
+        raise InvalidSubmission(_("CSV 没有数据行"), {"file": [_("文件中没有数据行")]})
     return year, days
 
 
 def _parse_row(row: list[str]) -> tuple[list[str], date | None, bool | None]:
     problems: list[str] = []
     if len(row) not in (2, 3):
-        return [f"应有 2 或 3 列（date,is_working,name），实际 {len(row)} 列"], None, None
+        return [_("应有 2 或 3 列（date,is_working,name），实际 %(n)s 列", n=len(row))], None, None
     day: date | None = None
     try:
         day = date.fromisoformat(row[0].strip())
     except ValueError:
-        problems.append(f"日期无效（YYYY-MM-DD）：{row[0].strip()!r}")
+        problems.append(_("日期无效（YYYY-MM-DD）：%(value)r", value=row[0].strip()))
     flag = row[1].strip().lower()
     working = True if flag in TRUE else False if flag in FALSE else None
     if working is None:
-        problems.append(f"is_working 必须是 true 或 false：{row[1].strip()!r}")
+        problems.append(_("is_working 必须是 true 或 false：%(value)r", value=row[1].strip()))
     if len(row) == 3 and len(row[2].strip()) > 80:
-        problems.append("名称不能超过 80 个字符")
+        problems.append(_("名称不能超过 80 个字符"))
     return problems, day, working
 
 
@@ -147,6 +148,7 @@ def seed_from_library(year: int, actor: User | None = None) -> dict[str, Any]:
     _require_admin(actor)
     _check_year(year)
     if not calendar.library_knows(year):
-        raise InvalidSubmission("日历库没有该年度的安排", {"year": [f"chinese_calendar 不含 {year} 年的节假日安排"]})
+        raise InvalidSubmission(_("日历库没有该年度的安排"),
+                                {"year": [_("chinese_calendar 不含 %(year)s 年的节假日安排", year=year)]})
     _store(year, calendar.library_days(year), f"自 chinese_calendar 导入 {year} 年安排", "library")
     return year_schedule(year)

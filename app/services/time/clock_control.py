@@ -11,8 +11,7 @@ from app.errors import Forbidden, InvalidSubmission
 from app.extensions import db
 from app.models import User
 from app.services.time.tick import run_tick
-
-CLOCK_ROLES = ("admin", "supervisor")
+from app.vocabulary import CLOCK_ROLES
 
 
 def read() -> dict[str, Any]:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app import calendar, clock
 from app.clock import CHINA
 from app.models import Center, User
@@ -59,17 +61,19 @@ def annual_report_reminder_days(policy_key: str) -> int:
 
 
 def annual_report_exemption(center: Center, report_year: int) -> str | None:
-    """Why `center` owes no report on `report_year` (a Chinese reason citing its article), or None if it owes one."""
+    """Why `center` owes no report on `report_year` (a reason citing its article), or None if it owes one."""
     approved = center.approved_at
     if approved is None:
         return None
     if report_year < approved.year:
-        return f"该中心于 {approved.isoformat()} 批准，{report_year} 年度尚未批准，无需提交该年度报告"
+        return _("该中心于 %(approved)s 批准，%(year)s 年度尚未批准，无需提交该年度报告",
+                 approved=approved.isoformat(), year=report_year)
     exemption = (policy(center.policy).get("annual_report") or {}).get("exemption") or {}
     after = exemption.get("approved_after_month")
     if after is not None and report_year == approved.year and approved.month > int(after):
-        return (f"该中心于 {approved.isoformat()}（{report_year} 年 {after} 月后）批复，"
-                f"依据{_cite(center.policy, exemption['article'])}无需提交 {report_year} 年度报告")
+        return _("该中心于 %(approved)s（%(year)s 年 %(month)s 月后）批复，依据%(cite)s无需提交 %(year)s 年度报告",
+                 approved=approved.isoformat(), year=report_year, month=after,
+                 cite=_cite(center.policy, exemption["article"]))
     return None
 
 
@@ -85,14 +89,14 @@ def _cite(policy_key: str, article: str) -> str:
 def _annual_report(center: Center, now: datetime) -> list[Deadline]:
     rule = policy(center.policy).get("annual_report") or {}
     year = now.astimezone(CHINA).year - 1
-    for _ in range(3):
+    for _attempt in range(3):
         due = annual_report_due(center.policy, year)
         if due is None:
             return []
         if due >= now and owes_annual_report(center, year):
             configured = bool(rule.get("configured", False))
-            note = "文件未规定报送日期：此为配置的日期，以主管部门通知为准" if configured else None
-            return [Deadline("annual_report", f"{year}年度", due, rule.get("article", ""), configured, note)]
+            note = _("文件未规定报送日期：此为配置的日期，以主管部门通知为准") if configured else None
+            return [Deadline("annual_report", _("%(year)s年度", year=year), due, rule.get("article", ""), configured, note)]
         year += 1
     return []
 
@@ -103,10 +107,10 @@ def _years_after(center: Center, kind: str, section: str, label: str, start: dat
         return []
     end = add_years(start, int(rule["years"]))
     configured = bool(rule.get("configured", False))
-    note = "文件未规定期限长度：此为配置的年限" if configured else None
+    note = _("文件未规定期限长度：此为配置的年限") if configured else None
     if section in ("preparation", "construction") and center.established_at is not None:
-        note = f"已于 {center.established_at.isoformat()} 正式成立"
-    period = f"{label} {start.isoformat()} 至 {end.isoformat()}"
+        note = _("已于 %(day)s 正式成立", day=center.established_at.isoformat())
+    period = _("%(label)s %(start)s 至 %(end)s", label=label, start=start.isoformat(), end=end.isoformat())
     return [Deadline(kind, period, end_of_day(end), rule.get("article", ""), configured, note)]
 
 
@@ -120,7 +124,7 @@ def _evaluation(center: Center, now: datetime) -> list[Deadline]:
     while end_of_day(add_years(base, cycle * k)) < now:
         k += 1
     start, end = add_years(base, cycle * (k - 1)), add_years(base, cycle * k)
-    period = f"第{k}个评估周期 {start.isoformat()} 至 {end.isoformat()}"
+    period = _("第%(n)s个评估周期 %(start)s 至 %(end)s", n=k, start=start.isoformat(), end=end.isoformat())
     return [Deadline("evaluation", period, end_of_day(end), rule.get("article", ""), bool(rule.get("configured", False)))]
 
 
@@ -130,7 +134,8 @@ def _public_notice(center: Center) -> list[Deadline]:
     if start is None or "working_days" not in rule:
         return []
     span = calendar.working_period(start, int(rule["working_days"]))
-    period = f"公示期 {span.start.isoformat()} 起 {len(span.working_days)} 个工作日，至 {span.end.isoformat()}"
+    period = _("公示期 %(start)s 起 %(days)s 个工作日，至 %(end)s", start=span.start.isoformat(),
+               days=len(span.working_days), end=span.end.isoformat())
     note = "；".join(span.warnings) or None
     return [Deadline("public_notice_end", period, end_of_day(span.end), rule.get("article", ""),
                      bool(rule.get("configured", False)), note)]
@@ -147,11 +152,11 @@ def _profile_date(center: Center, key: str) -> date | None:
 def center_deadlines(center: Center, now: datetime) -> list[Deadline]:
     """The center's statutory deadlines at `now`: one-off periods, and the next annual report and evaluation."""
     found = [
-        *_years_after(center, "preparation_end", "preparation", "筹建期", center.approved_at),
-        *_years_after(center, "construction_end", "construction", "建设期", center.approved_at),
+        *_years_after(center, "preparation_end", "preparation", _("筹建期"), center.approved_at),
+        *_years_after(center, "construction_end", "construction", _("建设期"), center.approved_at),
         *_annual_report(center, now),
         *_evaluation(center, now),
-        *_years_after(center, "rectification_end", "rectification", "整改期",
+        *_years_after(center, "rectification_end", "rectification", _("整改期"),
                       _profile_date(center, "rectification_started_at")),
         *_public_notice(center),
     ]

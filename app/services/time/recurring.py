@@ -12,8 +12,8 @@ from app.models import Center, ProcessDefinition, ProcessInstance
 from app.services.centers.policies import policy
 from app.services.running.instances import start_instance
 from app.services.time import deadlines
+from app.vocabulary import REPORTING_STATUSES
 
-REPORTING_STATUSES = ("approved_for_preparation", "under_construction", "established", "rectifying")
 DEFAULT_LEAD_DAYS = 60
 
 
