@@ -10,7 +10,6 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from app.errors import DomainError
-from app.extensions import db
 
 
 def _create_app() -> Flask:
@@ -58,7 +57,6 @@ def deploy(path: Path | None) -> None:
     try:
         results = deploy_directory(root)
     except DomainError as err:
-        db.session.rollback()
         raise click.ClickException(f"{err.message} {json.dumps(err.errors, ensure_ascii=False) if err.errors else ''}") from err
     for item in results:
         click.echo(f"{item.key} v{item.version} {'deployed' if item.created else 'unchanged'}")
@@ -79,14 +77,12 @@ def user() -> None:
 def user_create(username: str, role: str, organisation_name: str | None, policy: str | None,
                 password: str | None) -> None:
     """Create a user; prints its API token once."""
-    from app.services.people.users import create_user, organisation
+    from app.services.people.users import register_user
 
     try:
-        org_id = organisation(organisation_name, role, policy).id if organisation_name else None
-        _, token = create_user(username, role, organisation_id=org_id, policy=policy, password=password)
-        db.session.commit()
+        _, token = register_user(username, role, organisation_name=organisation_name, policy=policy,
+                                 password=password)
     except DomainError as err:
-        db.session.rollback()
         raise click.ClickException(f"{err.message} {err.errors or ''}") from err
     click.echo(f"user {username} created; API token: {token}")
 
@@ -125,7 +121,6 @@ def calendar_import(file: Path, note: str | None) -> None:
     try:
         result = import_csv(None, file.read_text(encoding="utf-8"), note=note)
     except DomainError as err:
-        db.session.rollback()
         raise click.ClickException(f"{err.message} {json.dumps(err.errors, ensure_ascii=False) if err.errors else ''}") from err
     click.echo(f"{result['year']} 年日历已导入：{len(result['days'])} 个特殊日期")
 
@@ -140,7 +135,6 @@ def calendar_seed(year: int) -> None:
     try:
         result = seed_from_library(year)
     except DomainError as err:
-        db.session.rollback()
         raise click.ClickException(f"{err.message} {json.dumps(err.errors, ensure_ascii=False) if err.errors else ''}") from err
     click.echo(f"{year} 年日历已自日历库写入：{len(result['days'])} 个特殊日期")
 

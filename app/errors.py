@@ -39,6 +39,12 @@ class Conflict(DomainError):
     status = 409
 
 
+class PreconditionFailed(DomainError):
+    """The caller's condition on the current state (an HTTP `If-Match`) no longer holds; nothing was written."""
+
+    status = 412
+
+
 class InvalidSubmission(DomainError):
     """Submitted data failed validation; `errors` maps field -> messages."""
 

@@ -1,4 +1,4 @@
-"""Human tasks: inbox, task with form, claim, unclaim, draft, completion — each calling its one service."""
+"""Human tasks: inbox, task with form, claim, unclaim, draft, attachments, completion — each calling its one service."""
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -10,7 +10,10 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from app.api.auth import authenticate, current_user
+from app.api.etags import ETAG_HEADERS, IF_MATCH_PARAMETER, instance_etag, with_etag
 from app.api.objects import with_extra
+from app.api.paging import TOTAL_COUNT_HEADERS, PageQuerySchema, paged
+from app.api.responses import secured
 from app.api.schemas import (
     HumanTaskSchema,
     StoredFileSchema,
@@ -22,6 +25,7 @@ from app.api.schemas import (
 from app.errors import InvalidSubmission
 from app.models import HumanTask, StoredFile
 from app.services.infrastructure.files import Upload
+from app.services.paging import Window
 from app.services.tasks import actions, inbox
 from app.services.tasks.view import CONTEXT_KEYS, task_view
 
@@ -32,32 +36,36 @@ bp.before_request(authenticate)
 
 @bp.route("")
 class Tasks(MethodView):
-    @bp.doc(security=[{"bearerAuth": []}])
+    @secured(bp, 422)
     @bp.arguments(TaskQuerySchema, location="query")
-    @bp.response(200, HumanTaskSchema(many=True))
-    def get(self, query: dict[str, Any]) -> list[HumanTask]:
-        """Ready tasks for the caller's role in the caller's organisation, soonest due first."""
-        return inbox.inbox(current_user(), **query)
+    @bp.arguments(PageQuerySchema, location="query")
+    @bp.response(200, HumanTaskSchema(many=True), headers=TOTAL_COUNT_HEADERS)
+    def get(self, query: dict[str, Any], window: Window) -> tuple[list[HumanTask], dict[str, str]]:
+        """Ready tasks for the caller's role in the caller's organisation, soonest due first (`limit`/`offset`;
+        the total in `X-Total-Count`)."""
+        return paged(inbox.inbox(current_user(), window, **query))
 
 
 @bp.route("/<int:task_id>")
 class TaskById(MethodView):
-    @bp.doc(security=[{"bearerAuth": []}])
-    @bp.response(200, TaskDetailSchema)
-    def get(self, task_id: int) -> SimpleNamespace:
-        """A task with its form (JSON Schema) and prefill (my draft, or this lane's data of the instance)."""
+    @secured(bp, 403, 404)
+    @bp.response(200, TaskDetailSchema, headers=ETAG_HEADERS)
+    def get(self, task_id: int) -> tuple[SimpleNamespace, dict[str, str]]:
+        """A task with its form (JSON Schema) and prefill (my draft, or the instance's data); the `ETag` names the
+        instance's version (send it as `If-Match` when completing)."""
         view = task_view(current_user(), task_id)
         props = (view.form or {}).get("properties", {})
         prefill = {k: v for k, v in view.instance_data.items() if k in props or k in CONTEXT_KEYS}
         if view.has_draft:
             prefill.update(view.values)
-        return with_extra(view.task, form=view.form, data=prefill, instance_version=view.instance.version,
-                          context=view.instance_data)
+        detail = with_extra(view.task, form=view.form, data=prefill, instance_version=view.instance.version,
+                            context=view.instance_data)
+        return with_etag(detail, instance_etag(view.instance.id, view.instance.version))
 
 
 @bp.route("/<int:task_id>/claim")
 class TaskClaim(MethodView):
-    @bp.doc(security=[{"bearerAuth": []}])
+    @secured(bp, 403, 404, 409)
     @bp.response(200, HumanTaskSchema)
     def post(self, task_id: int) -> HumanTask:
         """Claim a task so colleagues see who works on it: 409 naming the colleague who holds it."""
@@ -66,7 +74,7 @@ class TaskClaim(MethodView):
 
 @bp.route("/<int:task_id>/unclaim")
 class TaskUnclaim(MethodView):
-    @bp.doc(security=[{"bearerAuth": []}])
+    @secured(bp, 403, 404, 409)
     @bp.response(200, HumanTaskSchema)
     def post(self, task_id: int) -> HumanTask:
         """Give back a task I claimed: 409 if I do not hold it."""
@@ -75,7 +83,7 @@ class TaskUnclaim(MethodView):
 
 @bp.route("/<int:task_id>/draft")
 class TaskDraft(MethodView):
-    @bp.doc(security=[{"bearerAuth": []}])
+    @secured(bp, 403, 404, 409, 422)
     @bp.arguments(TaskDraftSchema)
     @bp.response(200, HumanTaskSchema)
     def put(self, body: dict[str, Any], task_id: int) -> HumanTask:
@@ -85,7 +93,8 @@ class TaskDraft(MethodView):
 
 @bp.route("/<int:task_id>/files")
 class TaskFiles(MethodView):
-    @bp.doc(security=[{"bearerAuth": []}], requestBody={"content": {"multipart/form-data": {"schema": {
+    @secured(bp, 403, 404, 409, 413, 422)
+    @bp.doc(requestBody={"content": {"multipart/form-data": {"schema": {
         "type": "object", "properties": {"file": {"type": "string", "format": "binary"},
                                          "field": {"type": "string"}}, "required": ["file"]}}}})
     @bp.response(201, StoredFileSchema)
@@ -101,10 +110,17 @@ class TaskFiles(MethodView):
 
 @bp.route("/<int:task_id>/complete")
 class TaskComplete(MethodView):
-    @bp.doc(security=[{"bearerAuth": []}])
+    @secured(bp, 403, 404, 409, 412, 422)
+    @bp.doc(parameters=[IF_MATCH_PARAMETER])
     @bp.arguments(TaskCompleteSchema)
     @bp.response(200, HumanTaskSchema)
     def post(self, body: dict[str, Any], task_id: int) -> HumanTask:
         """Complete a task: 422 with per-field errors, 404 if not visible, 403 if not yours, 409 if claimed by a
-        colleague or no longer ready."""
-        return actions.complete(current_user(), task_id, body["data"], expected_version=body.get("instance_version"))
+        colleague or no longer ready (or `instance_version` is stale), 412 if `If-Match` no longer matches."""
+        if_match = request.if_match
+
+        def still_matches(instance_id: int, version: int) -> bool:
+            return if_match.contains(instance_etag(instance_id, version))
+
+        return actions.complete(current_user(), task_id, body["data"], expected_version=body.get("instance_version"),
+                                precondition=still_matches if if_match else None)

@@ -45,7 +45,7 @@ def start(people: dict[str, Any], center: str = "a", year: int = 2026) -> int:
 
 def complete(people: dict[str, Any], key: str, element_id: str, data: dict[str, Any]) -> None:
     actor = user(people, key)
-    [task] = [t for t in inbox.inbox(actor) if t.element_id == element_id]
+    [task] = [t for t in inbox.inbox(actor).items if t.element_id == element_id]
     actions.complete(actor, task.id, data)
 
 
@@ -217,7 +217,7 @@ def test_terminate_cancels_tasks_and_timers(ctx: dict[str, Any]) -> None:
     states = {t.state for t in db.session.scalars(select(HumanTask).where(HumanTask.instance_id == a))}
     assert states == {"cancelled"}
     assert {t.state for t in db.session.scalars(select(Timer).where(Timer.instance_id == a))} == {"cancelled"}
-    assert [t for t in inbox.inbox(user(ctx, "applicant")) if t.instance_id == a] == []
+    assert [t for t in inbox.inbox(user(ctx, "applicant")).items if t.instance_id == a] == []
     event = db.session.scalar(select(Event).where(Event.kind == "instance_terminated"))
     assert event is not None and event.actor == admin.username
     assert event.payload == {"reason": "中心已撤销，无需报送", "previous_status": "running",

@@ -19,7 +19,7 @@ FORBIDDEN = {
     "app.scheduler": ("app.engine", "SpiffWorkflow", "app.api", "app.web"),
     "app.cli": ("app.engine", "SpiffWorkflow"),
 }
-NO_SESSION_IN = ("app.api", "app.web", "app.scheduler")
+NO_SESSION_IN = ("app.api", "app.web", "app.scheduler", "app.cli")
 REQUEST_STATE = {"g", "request", "session", "abort"}
 
 
@@ -58,3 +58,23 @@ def test_module_respects_layers(module: str, path: Path) -> None:
         flask_names = {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "flask"
                        for a in n.names}
         assert not flask_names & REQUEST_STATE, f"{module} reads request state {flask_names & REQUEST_STATE}"
+
+
+# the one module that commits, rolls back and speaks each database's locking dialect (see its docstring)
+TRANSACTIONS = "app.services.transactions"
+TRANSACTION_CALLS = ("session.commit(", "session.rollback(", "with_for_update(", "dialect.name ==", "dialect.name !=")
+
+
+@pytest.mark.parametrize("module,path", _modules(), ids=lambda v: str(v) if isinstance(v, str) else "")
+def test_transactions_have_one_owner(module: str, path: Path) -> None:
+    if module == TRANSACTIONS or module.startswith("app.models"):  # column types adapt to SQLite's datetimes
+        return
+    source = path.read_text(encoding="utf-8")
+    found = [call for call in TRANSACTION_CALLS if call in source]
+    assert not found, f"{module} calls {found}: use app/services/transactions.py"
+
+
+def test_no_service_module_is_a_thousand_lines() -> None:
+    long = {name: n for name, path in _modules() if name.startswith(("app", "handlers"))
+            and (n := len(path.read_text(encoding="utf-8").splitlines())) > 320}
+    assert not long, f"split these modules by purpose: {long}"

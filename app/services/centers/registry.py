@@ -12,6 +12,7 @@ from app import clock
 from app.errors import Forbidden, InvalidSubmission, NotFound
 from app.extensions import db
 from app.models import Center, CenterOrganisation, Organisation, User
+from app.services import transactions
 from app.services.paging import Page, Window, fetch_page
 from app.services.people import access
 from app.vocabulary import CENTER_CREATOR_ROLES, LANE_ROLES, CenterStatus, Policy
@@ -46,7 +47,7 @@ def create_center(
     )
     center.organisations = [CenterOrganisation(role=r, organisation_id=o) for r, o in (organisations or {}).items()]
     db.session.add(center)
-    db.session.commit()
+    transactions.commit_and_expire()
     return center
 
 

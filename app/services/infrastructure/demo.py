@@ -12,6 +12,7 @@ from app import clock
 from app.extensions import db
 from app.models import Center, CenterOrganisation, User
 from app.models.people import ROLES
+from app.services import transactions
 from app.services.people.users import create_user, organisation, token_digest
 from app.vocabulary import CenterStatus
 
@@ -57,7 +58,7 @@ def seed_demo() -> dict[str, Any]:
         for role in ROLES:
             org = orgs.get(role, orgs["authority"])
             users.append(_demo_user(f"{policy}_{role}", role, policy, org.id, org.name))
-    db.session.commit()
+    transactions.commit_and_expire()
     return {"users": users, "centers": centers}
 
 

@@ -13,6 +13,7 @@ from app.engine.parser import BpmnDefinitionError, ParsedProcess, bundle_hash, p
 from app.errors import NotFound, ProcessError
 from app.extensions import db
 from app.models import ProcessDefinition
+from app.services import transactions
 from app.vocabulary import DEPLOYABLE_POLICIES
 
 POLICIES = DEPLOYABLE_POLICIES
@@ -40,11 +41,11 @@ def _bundle_for(path: Path, root: Path) -> dict[str, str]:
 def deploy_directory(root: Path) -> list[Deployed]:
     """Deploy every `<policy>/<procedure>.bpmn` under `root`; unchanged files deploy nothing."""
     results = []
-    for path in sorted(root.glob("*/*.bpmn")):
-        if path.parent.name == "common":
-            continue
-        results.extend(deploy_file(path, root))
-    db.session.commit()
+    with transactions.edge():  # all or nothing: a broken file deploys none of the others
+        for path in sorted(root.glob("*/*.bpmn")):
+            if path.parent.name == "common":
+                continue
+            results.extend(deploy_file(path, root))
     return results
 
 

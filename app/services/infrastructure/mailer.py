@@ -13,6 +13,7 @@ from sqlalchemy import Select, select
 from app import clock
 from app.extensions import db
 from app.models import Notification
+from app.services import transactions
 
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(hours=1)
@@ -47,7 +48,7 @@ def deliver_due_emails(limit: int = 100) -> DeliveryReport:
     now = clock.now()
     anything_due = _due_query(now).with_only_columns(Notification.id).limit(1)
     due = db.session.scalar(anything_due) is not None
-    db.session.rollback()  # connect to SMTP holding no database lock
+    transactions.rollback()  # connect to SMTP holding no database lock
     if not due:
         return report
     try:
@@ -56,7 +57,7 @@ def deliver_due_emails(limit: int = 100) -> DeliveryReport:
         note = _claim(now)
         if note is not None:
             _record_failure(note, err, report)
-        db.session.commit()
+        transactions.commit_and_expire()
         return report
     try:
         for _ in range(limit):
@@ -67,13 +68,13 @@ def deliver_due_emails(limit: int = 100) -> DeliveryReport:
                 smtp.send_message(_message(note, str(config["TIC_SMTP_FROM"])))
             except OSError as err:
                 _record_failure(note, err, report)
-                db.session.commit()
+                transactions.commit_and_expire()
                 break  # the connection may be unusable: the next run reconnects and goes on
             note.email_status = "sent"
             note.email_sent_at = clock.now()
-            db.session.commit()  # same transaction that claimed the row: a sent email is never claimed again
+            transactions.commit_and_expire()  # same transaction that claimed the row: a sent email is never claimed again
             report.sent += 1
-        db.session.rollback()
+        transactions.rollback()
     finally:
         _quit(smtp)
     return report
@@ -93,8 +94,7 @@ def _due_query(now: datetime) -> Select[tuple[Notification]]:
 def _claim(now: datetime) -> Notification | None:
     """Lock the next due pending email: FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite's BEGIN IMMEDIATE lock."""
     query = _due_query(now).limit(1)
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
+    query = transactions.claim(query)
     return db.session.scalar(query.execution_options(populate_existing=True))
 
 

@@ -12,6 +12,7 @@ from app.clock import CHINA
 from app.errors import NotFound
 from app.extensions import db
 from app.models import Center, Event, Notification, ProcessInstance, User
+from app.services import transactions
 from app.services.paging import Page, Window, fetch_page
 from app.services.people.access import visible_instances_clause
 
@@ -115,5 +116,5 @@ def mark_read(user: User, notification_id: int, now: datetime) -> Notification:
         raise NotFound(_("通知不存在：%(id)s", id=notification_id))
     if note.read_at is None:
         note.read_at = now
-    db.session.commit()
+    transactions.commit_and_expire()
     return note

@@ -12,6 +12,7 @@ from app.errors import InvalidSubmission, Unauthenticated
 from app.extensions import db
 from app.models import Organisation, User
 from app.models.people import ROLES
+from app.services import transactions
 
 
 def token_digest(token: str) -> str:
@@ -55,3 +56,11 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     return user, token
+
+
+def register_user(username: str, role: str, *, organisation_name: str | None = None, policy: str | None = None,
+                  password: str | None = None) -> tuple[User, str]:
+    """Create a user (and its organisation by name when new) in one transaction; returns (user, token)."""
+    with transactions.edge():
+        org_id = organisation(organisation_name, role, policy).id if organisation_name else None
+        return create_user(username, role, organisation_id=org_id, policy=policy, password=password)

@@ -23,6 +23,7 @@ from app import clock
 from app.errors import Conflict, Forbidden, InvalidSubmission, NotFound
 from app.extensions import db
 from app.models import Center, Event, HumanTask, ProcessInstance, Timer, User
+from app.services import transactions
 from app.services.people import access
 from app.services.running.steps import add_event, lock_instance
 from app.vocabulary import ACTIVE_STATUSES, OPEN_STATUSES, PENDING_TIMER_STATES, InstanceStatus, TaskState, TimerState
@@ -97,12 +98,12 @@ def _transition(
         payload = _apply(instance, action, now)
         instance.updated_at = now
         add_event(instance, now, user.username, EVENT_KINDS[action], payload={"reason": text, **payload})
-        db.session.commit()
+        transactions.commit_and_expire()
     except StaleDataError as err:
-        db.session.rollback()
+        transactions.rollback()
         raise Conflict(_("流程实例已被他人修改，请刷新后重试")) from err
     except Exception:
-        db.session.rollback()
+        transactions.rollback()
         raise
     return instance
 

@@ -12,10 +12,10 @@ from app import clock
 from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
 from app.models import Center, Event, HumanTask, ProcessInstance, Timer, User
+from app.services import transactions
 from app.services.paging import EVERYTHING, Page, Window, fetch_page
 from app.services.people import access
 from app.services.running.starting import begin_instance
-from app.services.running.steps import commit_keeping_loaded
 from app.vocabulary import TaskState, TimerState
 
 
@@ -37,9 +37,9 @@ def start_instance(actor: User | None, process_key: str, center_id: int, data: d
         raise Forbidden(_("您的角色无权发起该流程"))
     try:
         instance = begin_instance(actor.username if actor else None, process_key, center, data, clock.now())
-        commit_keeping_loaded()
+        transactions.commit()
     except IntegrityError as err:
-        db.session.rollback()
+        transactions.rollback()
         raise Conflict(_("%(center)s 的该流程已在进行中（同一年度只能有一个）", center=center.name)) from err
     return instance
 

@@ -12,6 +12,7 @@ from app.engine.views import StepOutcome
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.models import Center, CenterOrganisation, Event, HumanTask, ProcessInstance, Timer
+from app.services import transactions
 from app.services.infrastructure.definitions import process_for_definition
 from app.services.running.effects import Starter, apply_effects
 from app.vocabulary import ACTIVE_STATUSES, InstanceStatus, TaskState, TimerState
@@ -20,9 +21,7 @@ from app.vocabulary import ACTIVE_STATUSES, InstanceStatus, TaskState, TimerStat
 def lock_instance(instance_id: int) -> ProcessInstance:
     """Load an instance holding its row lock (PostgreSQL FOR UPDATE; SQLite holds the write lock already)."""
     query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    instance = db.session.scalar(query.execution_options(populate_existing=True))
+    instance = db.session.scalar(transactions.lock(query).execution_options(populate_existing=True))
     if instance is None:
         raise NotFound(_("流程实例不存在：%(id)s", id=instance_id))
     return instance
@@ -69,16 +68,6 @@ def record_step(
         center = db.session.get(Center, instance.center_id) if instance.center_id else None
         apply_effects(instance, center, outcome.effects, now, start)
     return set(fired)
-
-
-def commit_keeping_loaded() -> None:
-    """Commit without expiring loaded objects, so the answer can be built without another transaction."""
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
 
 
 def add_event(

@@ -20,6 +20,7 @@ from app.engine.runtime import EngineError
 from app.engine.views import WaitingTimer
 from app.extensions import db
 from app.models import ProcessInstance, Timer
+from app.services import transactions
 from app.services.running.starting import begin_instance
 from app.services.running.steps import add_event, open_workflow, record_step
 from app.vocabulary import InstanceStatus, TimerState
@@ -31,12 +32,12 @@ WORKER = f"{socket.gethostname()}:{os.getpid()}"
 def fire_due_timers(max_instances: int = 100_000) -> int:
     """Fire every timer due before now, instance by instance in due order; returns the timers fired."""
     now = clock.now()
-    db.session.commit()
+    transactions.commit_and_expire()
     fired = 0
     for _ in range(max_instances):
         instance = _claim_next_instance(now)
         if instance is None:
-            db.session.rollback()
+            transactions.rollback()
             break
         fired += _fire_claimed(instance, now)
     return fired
@@ -52,8 +53,7 @@ def _claim_next_instance(now: datetime) -> ProcessInstance | None:
         .limit(1)
         .execution_options(populate_existing=True)
     )
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=ProcessInstance)
+    query = transactions.claim(query, of=ProcessInstance)
     return db.session.scalar(query)
 
 
@@ -66,7 +66,7 @@ def _fire_claimed(instance: ProcessInstance, now: datetime) -> int:
         .returning(Timer.task_uuid, Timer.due_at)
     ).tuples().all()
     if not claimed:
-        db.session.rollback()
+        transactions.rollback()
         return 0
     try:
         workflow = open_workflow(instance)
@@ -78,13 +78,13 @@ def _fire_claimed(instance: ProcessInstance, now: datetime) -> int:
             fired |= record_step(instance, workflow, outcome, "scheduler", now, start=begin_instance)
             db.session.flush()
         _quarantine_unfired(instance, workflow.waiting_timers(), now)
-        db.session.commit()
+        transactions.commit_and_expire()
         return len(fired)
     except StaleDataError:
-        db.session.rollback()
+        transactions.rollback()
         return 0
     except EngineError as err:
-        db.session.rollback()
+        transactions.rollback()
         _mark_error(instance.id, now, err)
         return 0
 
@@ -105,4 +105,4 @@ def _mark_error(instance_id: int, now: datetime, err: EngineError) -> None:
     instance.status = InstanceStatus.ERROR
     instance.error = f"{err.element_id}: {err.reason}"
     add_event(instance, now, "scheduler", "instance_error", element_id=err.element_id, payload={"reason": err.reason})
-    db.session.commit()
+    transactions.commit_and_expire()

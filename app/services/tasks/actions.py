@@ -8,7 +8,7 @@ race gets 409.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask_babel import gettext as _
@@ -16,14 +16,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
 from app.engine.runtime import EngineError, TaskNotReady
-from app.errors import Conflict, InvalidSubmission, ProcessError
-from app.extensions import db
+from app.errors import Conflict, InvalidSubmission, PreconditionFailed, ProcessError
 from app.models import HumanTask, ProcessInstance, StoredFile, User
+from app.services import transactions
 from app.services.infrastructure import files as file_store
 from app.services.infrastructure import forms
 from app.services.infrastructure.files import Upload
 from app.services.running.starting import begin_instance
-from app.services.running.steps import commit_keeping_loaded, lock_instance, open_workflow, record_step, require_active
+from app.services.running.steps import lock_instance, open_workflow, record_step, require_active
 from app.services.tasks import attachments
 from app.services.tasks.attachments import NewFile
 from app.services.tasks.lookup import workable_task
@@ -34,8 +34,7 @@ def _locked(user: User, task_id: int) -> tuple[HumanTask, ProcessInstance]:
     """The caller's task, re-read under its instance's lock, and the instance."""
     task = workable_task(user, task_id)
     instance = lock_instance(task.instance_id)
-    if db.session.get_bind().dialect.name != "sqlite":
-        db.session.refresh(task)  # SQLite's transaction began with the write lock: nothing can have changed
+    transactions.reread(task)
     return task, instance
 
 
@@ -54,9 +53,9 @@ def _finish(work: Any, stored: list[StoredFile] | None = None) -> None:
     """Commit, or roll back and remove the contents of files stored in this transaction."""
     try:
         work()
-        commit_keeping_loaded()
+        transactions.commit()
     except BaseException:
-        db.session.rollback()
+        transactions.rollback()
         attachments.discard(stored or [])
         raise
 
@@ -125,14 +124,20 @@ def save_draft(user: User, task_id: int, data: dict[str, Any], new_files: Sequen
 
 def complete(
     user: User, task_id: int, data: dict[str, Any], *, new_files: Sequence[NewFile] = (),
-    expected_version: int | None = None,
+    expected_version: int | None = None, precondition: Callable[[int, int], bool] | None = None,
 ) -> HumanTask:
-    """Validate the form and its files, store the files, complete the task, clear my draft — one transaction."""
+    """Validate the form and its files, store the files, complete the task, clear my draft — one transaction.
+
+    `expected_version` (the body's `instance_version`) → 409 when the instance moved on; `precondition(instance id,
+    version)` (an HTTP `If-Match`) → 412 when it no longer holds. Both are checked under the instance lock.
+    """
     task, instance = _locked(user, task_id)
     stored: list[StoredFile] = []
 
     def work() -> None:
         _require_not_taken(user, task)
+        if precondition is not None and not precondition(instance.id, instance.version):
+            raise PreconditionFailed(_("数据在您读取后已被修改（If-Match 与当前 ETag 不符），未写入任何内容，请重新读取后再提交"))
         if expected_version is not None and expected_version != instance.version:
             raise Conflict(_("流程实例已变化（版本 %(now)s，您提交的是 %(sent)s）", now=instance.version,
                              sent=expected_version))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import Center, HumanTask, ProcessInstance, User
+from app.services.paging import EVERYTHING, Page, Window, fetch_page
 from app.vocabulary import ProcessKey, TaskState, procedure_of
 
 DUE_SOON = timedelta(days=7)
@@ -88,8 +89,9 @@ def _matches(row: InboxRow, f: InboxFilters, user: User) -> bool:
             and (f.due is None or due_ok.get(f.due, True)))
 
 
-def inbox(user: User, center_id: int | None = None, process_key: str | None = None) -> list[HumanTask]:
-    """Ready tasks for the user's role in the user's organisation, soonest due first."""
+def inbox(user: User, window: Window = EVERYTHING, center_id: int | None = None,
+          process_key: str | None = None) -> Page[HumanTask]:
+    """Ready tasks for the user's role in the user's organisation, soonest due first, one window of them."""
     query = select(HumanTask).where(
         HumanTask.state == TaskState.READY, HumanTask.lane == user.role, HumanTask.organisation_id == user.organisation_id
     )
@@ -99,4 +101,4 @@ def inbox(user: User, center_id: int | None = None, process_key: str | None = No
         query = query.join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id).where(
             ProcessInstance.process_key == process_key
         )
-    return list(db.session.scalars(query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)))
+    return fetch_page(query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id), window)

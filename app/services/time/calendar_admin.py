@@ -13,6 +13,7 @@ from app import calendar, clock
 from app.errors import Forbidden, InvalidSubmission
 from app.extensions import db
 from app.models import CalendarDay, CalendarYear, User
+from app.services import transactions
 
 HEADER = ["date", "is_working", "name"]
 TRUE = {"true", "1", "yes", "y", "是"}
@@ -86,7 +87,7 @@ def _store(year: int, days: list[tuple[date, bool, str | None]], note: str | Non
     stored = db.session.get(CalendarYear, year) or CalendarYear(year=year)
     stored.source, stored.note, stored.updated_at = source, note, clock.now()
     db.session.add(stored)
-    db.session.commit()
+    transactions.commit_and_expire()
 
 
 def parse_csv(text: str) -> tuple[int, list[dict[str, Any]]]:

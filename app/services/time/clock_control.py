@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 
 from app import clock
 from app.errors import Forbidden, InvalidSubmission
-from app.extensions import db
 from app.models import User
+from app.services import transactions
 from app.services.time.tick import run_tick
 from app.vocabulary import CLOCK_ROLES
 
@@ -17,7 +17,7 @@ from app.vocabulary import CLOCK_ROLES
 def read() -> dict[str, Any]:
     """The current time and mode."""
     now = clock.now()
-    db.session.commit()
+    transactions.commit_and_expire()
     return {"now": now, "mode": "simulated" if clock.is_simulated() else "system"}
 
 
@@ -31,7 +31,7 @@ def move(user: User, *, advance: str | None = None, to: datetime | None = None) 
         raise InvalidSubmission(_("请给出 advance 或 now 之一"), {"advance": [_("advance 与 now 必须且只能给出一个")]})
     target = to if to is not None else clock.now() + clock.parse_duration(str(advance))
     clock.set_simulated(target)
-    db.session.commit()
+    transactions.commit_and_expire()
     report = run_tick()  # the scheduler's own code path: recurring starts, due timers, email
     return {"now": clock.now(), "mode": "simulated", "timers_fired": report.timers_fired,
             "instances_started": report.started}
@@ -42,7 +42,7 @@ def set_start(moment: datetime) -> datetime:
     try:
         started = clock.start_at(moment)
     except Exception:
-        db.session.rollback()
+        transactions.rollback()
         raise
-    db.session.commit()
+    transactions.commit_and_expire()
     return started

@@ -9,6 +9,7 @@ from app import clock
 from app.errors import DomainError
 from app.extensions import db
 from app.models import Center, ProcessDefinition, ProcessInstance
+from app.services import transactions
 from app.services.centers.policies import policy
 from app.services.running.instances import start_instance
 from app.services.time import deadlines
@@ -31,7 +32,7 @@ def start_annual_reports() -> list[int]:
     existing = set(db.session.scalars(
         select(ProcessInstance.business_key).where(ProcessInstance.process_key.like("%_annual_report"))
     ))
-    db.session.rollback()
+    transactions.rollback()
     started = []
     year_now = now.astimezone(clock.CHINA).year
     for center in centers:
@@ -58,5 +59,5 @@ def _start(center: Center, key: str, year: int) -> int | None:
     try:
         return start_instance(None, key, center.id, {"report_year": year}).id
     except DomainError:  # e.g. Conflict: another scheduler started it first (unique business key)
-        db.session.rollback()
+        transactions.rollback()
         return None

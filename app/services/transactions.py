@@ -1,0 +1,79 @@
+"""Who commits, and how each database locks — the one place for both.
+
+Rules (enforced by tests/unit/test_transactions.py):
+- A transaction belongs to the service at the edge of a use case (the function a door calls). It commits
+  once, through `commit()`, or rolls back through `rollback()`; helpers it calls (steps, effects, starting)
+  never commit. Doors — the API, the web pages, the scheduler jobs, the CLI — never touch the session.
+- Every mutation of an instance holds its row lock: `lock(query)` is `SELECT ... FOR UPDATE` on PostgreSQL;
+  on SQLite every transaction already began with the database write lock (`BEGIN IMMEDIATE`, app/db_setup.py),
+  so nothing can change underneath and there is nothing to add.
+- Work that several schedulers share claims rows with `claim(query)` (`FOR UPDATE SKIP LOCKED` on PostgreSQL).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from sqlalchemy import Select
+
+from app.extensions import db
+
+T = TypeVar("T", bound=tuple[Any, ...])
+
+
+def dialect() -> str:
+    """The database in use: `sqlite` or `postgresql`."""
+    return str(db.session.get_bind().dialect.name)
+
+
+def holds_write_lock() -> bool:
+    """True when the whole transaction holds the database's write lock (SQLite): rows cannot change under it."""
+    return dialect() == "sqlite"
+
+
+def lock(query: Select[T]) -> Select[T]:
+    """The query taking row locks until the transaction ends (PostgreSQL; SQLite holds the write lock)."""
+    return query if holds_write_lock() else query.with_for_update()
+
+
+def claim(query: Select[T], of: Any = None) -> Select[T]:
+    """The query taking row locks (of `of`) but skipping rows another transaction holds (shared scheduler work)."""
+    return query if holds_write_lock() else query.with_for_update(skip_locked=True, of=of)
+
+
+def reread(obj: Any) -> None:
+    """Re-read an object loaded before its row was locked (nothing to do where the write lock was held)."""
+    if not holds_write_lock():
+        db.session.refresh(obj)
+
+
+def commit() -> None:
+    """Commit the edge's transaction; loaded objects stay readable (the answer is built without a new query)."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
+def commit_and_expire() -> None:
+    """Commit and forget loaded state (loops that must see other transactions' rows on the next round)."""
+    db.session.commit()
+
+
+def rollback() -> None:
+    """Undo the edge's transaction."""
+    db.session.rollback()
+
+
+@contextmanager
+def edge() -> Iterator[None]:
+    """Run a use case as one transaction: commit at the end, roll back on any error."""
+    try:
+        yield
+    except BaseException:
+        rollback()
+        raise
+    commit()
