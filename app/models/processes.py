@@ -4,11 +4,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
 from app.models.types import JsonType, UtcDateTime
+from app.vocabulary import TaskState, is_overdue
 
 
 class ProcessDefinition(db.Model):  # type: ignore[name-defined,misc]
@@ -66,7 +67,7 @@ class HumanTask(db.Model):  # type: ignore[name-defined,misc]
     form_key: Mapped[str | None] = mapped_column(String(200))
     article: Mapped[str | None] = mapped_column(String(80))
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
-    state: Mapped[str] = mapped_column(String(20), default="ready")  # ready | completed | cancelled
+    state: Mapped[str] = mapped_column(String(20), default=TaskState.READY.value)  # vocabulary.TaskState
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     completed_by: Mapped[str | None] = mapped_column(String(80))
@@ -75,6 +76,15 @@ class HumanTask(db.Model):  # type: ignore[name-defined,misc]
     claimed_by: Mapped[str | None] = mapped_column(String(80))
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     draft: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Still waiting for its worker after its due time."""
+        return self.state == TaskState.READY and is_overdue(self.due_at, now)
+
+    @classmethod
+    def overdue_at(cls, now: datetime) -> ColumnElement[bool]:
+        """`is_overdue` as an SQL condition."""
+        return and_(cls.state == TaskState.READY, cls.due_at.is_not(None), cls.due_at < now)
 
 
 class Timer(db.Model):  # type: ignore[name-defined,misc]

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Blueprint, render_template, request
 
-from app.services.centers import pages as center_pages
+from app.services.centers import overview
 from app.web.auth import current_staff, login_required
 
 bp = Blueprint("center_pages", __name__)
@@ -16,7 +16,7 @@ bp = Blueprint("center_pages", __name__)
 def index() -> Any:
     """The centers I may see, optionally of one policy."""
     policy = request.args.get("policy") or None
-    rows = center_pages.center_list(current_staff(), policy)
+    rows = overview.center_list(current_staff(), policy)
     return render_template("centers/index.html", rows=rows, policy=policy)
 
 
@@ -24,5 +24,5 @@ def index() -> Any:
 @login_required
 def show(center_id: int) -> Any:
     """One center: profile, status and history, deadlines, documents, procedures and their events."""
-    page = center_pages.center_page(current_staff(), center_id)
+    page = overview.center_page(current_staff(), center_id)
     return render_template("centers/show.html", page=page)

@@ -90,7 +90,7 @@ def overdue_by_procedure(user: User, now: datetime) -> dict[str, Any]:
         .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
         .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
         .outerjoin(Center, Center.id == ProcessInstance.center_id)
-        .where(HumanTask.state == TaskState.READY, HumanTask.due_at < now,
+        .where(HumanTask.overdue_at(now),
                ProcessInstance.status.in_(OPEN_STATUSES))
         .group_by(ProcessInstance.process_key, POLICY)
     )

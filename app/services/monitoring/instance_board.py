@@ -19,7 +19,7 @@ from app.services.monitoring import exports
 from app.services.people import access
 from app.services.running.instance_admin import allowed_actions
 from app.services.running.steps import open_workflow
-from app.vocabulary import OVERSIGHT_ROLES, PENDING_TIMER_STATES, InstanceStatus, TaskState
+from app.vocabulary import OVERSIGHT_ROLES, PENDING_TIMER_STATES, InstanceStatus, TaskState, is_overdue
 
 INSTANCE_STATUSES = tuple(InstanceStatus)
 MAX_PER_PAGE = 200
@@ -139,7 +139,7 @@ def _base_query(user: User, filters: InstanceFilters, now: datetime) -> Select[A
         query = query.where(ProcessInstance.started_at < china_day_start(filters.started_to + timedelta(days=1)))
     if filters.overdue:
         query = query.where(exists().where(
-            HumanTask.instance_id == ProcessInstance.id, HumanTask.state == TaskState.READY, HumanTask.due_at < now,
+            HumanTask.instance_id == ProcessInstance.id, HumanTask.overdue_at(now),
         ))
     return query
 
@@ -170,7 +170,7 @@ def _rows(result: Any, now: datetime) -> list[InstanceRow]:
         row = by_id[instance_id]
         row.ready_tasks += 1
         if due_at is not None:
-            row.overdue_tasks += due_at < now
+            row.overdue_tasks += is_overdue(due_at, now)
             row.next_due = due_at if row.next_due is None else min(row.next_due, due_at)
     return rows
 
@@ -271,7 +271,7 @@ def instance_detail(user: User, instance_id: int) -> InstanceDetail:
         instance=instance, center=center, definition=definition, bpmn_xml=main_bpmn(definition),
         element_states=instance_states(instance), timer_due=timer_due, ready_tasks=ready, timers=timers,
         events=events, actions=allowed_actions(user, instance, center), now=now,
-        overdue_task_ids={t.id for t in ready if t.due_at is not None and t.due_at < now},
+        overdue_task_ids={t.id for t in ready if t.is_overdue(now)},
     )
 
 

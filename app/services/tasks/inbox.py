@@ -64,7 +64,7 @@ def inbox_page(user: User, filters: InboxFilters) -> InboxPage:
     )
     rows = [
         InboxRow(task, key, procedure_of(key), policy or ProcessKey.parse(key).policy, center_name, status,
-                 bool(task.due_at and task.due_at < now), bool(task.due_at and now <= task.due_at <= now + DUE_SOON))
+                 task.is_overdue(now), bool(task.due_at and now <= task.due_at <= now + DUE_SOON))
         for task, key, status, center_name, policy in db.session.execute(query)
     ] if user.organisation_id is not None else []
     counts = {
