@@ -19,12 +19,16 @@ bp.before_request(authenticate)
 
 
 class WorkingPeriodQuerySchema(Schema):
+    """Query of a working period: a start date and a number of working days."""
+
     start = fields.Date(required=True, metadata={"description": "起始日期 YYYY-MM-DD"})
     days = fields.Integer(required=True, validate=validate.Range(
         min=1, max=366, error=cast(str, _l("工作日天数必须在 1 到 366 之间"))))  # lazy: translated per request
 
 
 class WorkingPeriodSchema(Schema):
+    """A working period: its end, its working days, and the years it had to assume."""
+
     start = fields.Date()
     end = fields.Date()
     working_days = fields.List(fields.Date())
@@ -33,12 +37,16 @@ class WorkingPeriodSchema(Schema):
 
 
 class CalendarDaySchema(Schema):
+    """One day of a year's schedule that differs from Monday–Friday."""
+
     date = fields.Date(required=True)
     is_working = fields.Boolean(required=True)
     name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=80))
 
 
 class CalendarYearSchema(Schema):
+    """A year's holiday schedule and where it comes from."""
+
     year = fields.Integer()
     source = fields.String(metadata={"description": "database | library | assumed"})
     origin = fields.String(allow_none=True, metadata={"description": "csv | api | library (stored years)"})
@@ -49,12 +57,16 @@ class CalendarYearSchema(Schema):
 
 
 class CalendarYearPutSchema(Schema):
+    """Body that replaces a year's holiday schedule."""
+
     days = fields.List(fields.Nested(CalendarDaySchema), required=True)
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
 
 
 @bp.route("/working-period")
 class WorkingPeriodView(MethodView):
+    """Counts working days from a start date."""
+
     @secured(bp, 422)
     @bp.arguments(WorkingPeriodQuerySchema, location="query")
     @bp.response(200, WorkingPeriodSchema)
@@ -65,6 +77,8 @@ class WorkingPeriodView(MethodView):
 
 @bp.route("/years/<int:year>")
 class CalendarYearView(MethodView):
+    """Reads and replaces one year's holiday schedule."""
+
     @secured(bp, 422)
     @bp.response(200, CalendarYearSchema)
     def get(self, year: int) -> dict[str, Any]:

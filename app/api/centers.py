@@ -31,6 +31,8 @@ class ChinaDateTime(fields.DateTime):
 
 
 class DeadlineSchema(Schema):
+    """A statutory deadline of a center with its period and article."""
+
     kind = fields.String(metadata={"description": "preparation_end | construction_end | annual_report | "
                                                   "evaluation | rectification_end | public_notice_end"})
     period = fields.String()
@@ -42,6 +44,8 @@ class DeadlineSchema(Schema):
 
 @bp.route("")
 class Centers(MethodView):
+    """Lists and registers centers."""
+
     @secured(bp, 422)
     @bp.arguments(CenterQuerySchema, location="query")
     @bp.arguments(PageQuerySchema, location="query")
@@ -60,6 +64,8 @@ class Centers(MethodView):
 
 @bp.route("/<int:center_id>")
 class CenterById(MethodView):
+    """Reads one center."""
+
     @secured(bp, 404)
     @bp.response(200, CenterSchema)
     def get(self, center_id: int) -> Center:
@@ -69,6 +75,8 @@ class CenterById(MethodView):
 
 @bp.route("/<int:center_id>/deadlines")
 class CenterDeadlines(MethodView):
+    """Lists one center's statutory deadlines."""
+
     @secured(bp, 404)
     @bp.response(200, DeadlineSchema(many=True))
     def get(self, center_id: int) -> list[deadlines.Deadline]:

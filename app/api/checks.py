@@ -17,10 +17,14 @@ bp.before_request(authenticate)
 
 
 class CheckRequestSchema(Schema):
+    """Body of a self-check: the center profile to check."""
+
     profile = fields.Dict(required=True, metadata={"description": "the center profile (keys of procedures.md)"})
 
 
 class CheckResultSchema(Schema):
+    """The result of one automated check, citing its article."""
+
     rule = fields.String(metadata={"description": "stable rule id"})
     article = fields.String(metadata={"description": "the article the rule rests on, e.g. 第十条(二)"})
     passed = fields.Boolean(metadata={"description": "false when the condition fails or data is missing"})
@@ -30,6 +34,8 @@ class CheckResultSchema(Schema):
 
 @bp.route("/<string:policy>")
 class PolicyChecks(MethodView):
+    """Runs a policy's automated checks on a submitted profile."""
+
     @secured(bp, 404, 422)
     @bp.arguments(CheckRequestSchema)
     @bp.response(200, CheckResultSchema(many=True))

@@ -18,6 +18,8 @@ bp.before_request(authenticate)
 
 @bp.route("")
 class Clock(MethodView):
+    """Reads the clock and moves the simulated one."""
+
     @secured(bp)
     @bp.response(200, ClockSchema)
     def get(self) -> dict[str, Any]:

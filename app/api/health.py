@@ -15,6 +15,8 @@ bp = Blueprint("health", __name__, description="健康检查")
 
 @bp.route("")
 class Health(MethodView):
+    """Reports whether the service and its database answer."""
+
     @bp.response(200, HealthSchema)
     def get(self) -> dict[str, Any]:
         """Service health: database reachable, clock mode and time."""

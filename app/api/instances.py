@@ -34,6 +34,8 @@ def _detail(view: instances.InstanceView) -> SimpleNamespace:
 
 @bp.route("")
 class Instances(MethodView):
+    """Lists visible instances and starts new ones."""
+
     @secured(bp, 422)
     @bp.arguments(InstanceQuerySchema, location="query")
     @bp.arguments(PageQuerySchema, location="query")
@@ -55,6 +57,8 @@ class Instances(MethodView):
 
 @bp.route("/<int:instance_id>")
 class InstanceById(MethodView):
+    """Reads one instance with its ready tasks and timers."""
+
     @secured(bp, 404)
     @bp.response(200, InstanceDetailSchema, headers=ETAG_HEADERS)
     def get(self, instance_id: int) -> tuple[SimpleNamespace, dict[str, str]]:
@@ -65,6 +69,8 @@ class InstanceById(MethodView):
 
 @bp.route("/<int:instance_id>/events")
 class InstanceEvents(MethodView):
+    """Pages through one instance's audit trail."""
+
     @secured(bp, 404, 422)
     @bp.arguments(PageQuerySchema, location="query")
     @bp.response(200, EventSchema(many=True), headers=TOTAL_COUNT_HEADERS)

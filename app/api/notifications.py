@@ -22,6 +22,8 @@ bp.before_request(authenticate)
 
 @bp.route("")
 class Notifications(MethodView):
+    """Lists the caller's notifications."""
+
     @secured(bp, 422)
     @bp.arguments(NotificationQuerySchema, location="query")
     @bp.arguments(PageQuerySchema, location="query")
@@ -33,6 +35,8 @@ class Notifications(MethodView):
 
 @bp.route("/<int:notification_id>/read")
 class NotificationRead(MethodView):
+    """Marks one notification read."""
+
     @secured(bp, 404)
     @bp.response(200, NotificationSchema)
     def post(self, notification_id: int) -> Notification:

@@ -18,6 +18,8 @@ bp.before_request(authenticate)
 
 @bp.route("")
 class Processes(MethodView):
+    """Lists the deployed process definitions."""
+
     @secured(bp)
     @bp.response(200, ProcessSchema(many=True))
     def get(self) -> list[dict[str, Any]]:

@@ -5,6 +5,8 @@ from marshmallow import Schema, fields, validate
 
 
 class HealthSchema(Schema):
+    """Answer of the health check: database and clock state."""
+
     status = fields.String()
     database = fields.String()
     clock = fields.String()
@@ -12,6 +14,8 @@ class HealthSchema(Schema):
 
 
 class ProcessSchema(Schema):
+    """A deployed process definition with its policy's window of force."""
+
     key = fields.String()
     version = fields.Integer()
     name = fields.String()
@@ -25,6 +29,8 @@ class ProcessSchema(Schema):
 
 
 class CenterCreateSchema(Schema):
+    """Body that registers a center: name, policy, organisations by role, profile."""
+
     name = fields.String(required=True, validate=validate.Length(min=2, max=200))
     policy = fields.String(required=True)
     category = fields.String(load_default=None, allow_none=True)
@@ -36,6 +42,8 @@ class CenterCreateSchema(Schema):
 
 
 class CenterSchema(Schema):
+    """A center as answered: status, key dates, organisations by role, profile."""
+
     id = fields.Integer()
     name = fields.String()
     policy = fields.String()
@@ -51,16 +59,22 @@ class CenterSchema(Schema):
 
 
 class CenterQuerySchema(Schema):
+    """Filters of the center list."""
+
     policy = fields.String()
 
 
 class InstanceCreateSchema(Schema):
+    """Body that starts a procedure for a center."""
+
     process_key = fields.String(required=True)
     center_id = fields.Integer(required=True)
     data = fields.Dict(load_default=dict)
 
 
 class HumanTaskSchema(Schema):
+    """A human task as listed in an inbox."""
+
     id = fields.Integer()
     instance_id = fields.Integer()
     center_id = fields.Integer(allow_none=True)
@@ -79,6 +93,8 @@ class HumanTaskSchema(Schema):
 
 
 class TaskDetailSchema(HumanTaskSchema):
+    """A task with its form, prefill, recorded data and the instance version to complete against."""
+
     form = fields.Dict(allow_none=True)
     data = fields.Dict()
     recorded = fields.Dict(attribute="context", data_key="context", dump_only=True,
@@ -87,16 +103,22 @@ class TaskDetailSchema(HumanTaskSchema):
 
 
 class TaskQuerySchema(Schema):
+    """Filters of the task inbox."""
+
     center_id = fields.Integer()
     process_key = fields.String()
 
 
 class TaskCompleteSchema(Schema):
+    """Body that completes a task: the form data and optionally the instance version seen."""
+
     data = fields.Dict(load_default=dict)
     instance_version = fields.Integer(load_default=None, allow_none=True)
 
 
 class StoredFileSchema(Schema):
+    """An uploaded file as stored: id, name, type, size and checksum."""
+
     file_id = fields.String(attribute="id", metadata={"description": "refer to it in form data as {name, file_id}"})
     name = fields.String()
     content_type = fields.String()
@@ -105,10 +127,14 @@ class StoredFileSchema(Schema):
 
 
 class TaskDraftSchema(Schema):
+    """Body that saves a task's unfinished form data."""
+
     data = fields.Dict(load_default=dict, metadata={"description": "unfinished form data, not validated"})
 
 
 class TimerSchema(Schema):
+    """A timer of an instance waiting to fire."""
+
     id = fields.Integer()
     element_id = fields.String()
     name = fields.String()
@@ -118,6 +144,8 @@ class TimerSchema(Schema):
 
 
 class InstanceSchema(Schema):
+    """A process instance as listed: process, center, status, version and start data."""
+
     id = fields.Integer()
     process_key = fields.String()
     definition_id = fields.Integer()
@@ -134,17 +162,23 @@ class InstanceSchema(Schema):
 
 
 class InstanceDetailSchema(InstanceSchema):
+    """An instance with its ready tasks and waiting timers."""
+
     ready_tasks = fields.List(fields.Nested(HumanTaskSchema))
     timers = fields.List(fields.Nested(TimerSchema))
     waiting_timers = fields.List(fields.Nested(TimerSchema), attribute="timers", dump_only=True)
 
 
 class InstanceQuerySchema(Schema):
+    """Filters of the instance list."""
+
     center_id = fields.Integer()
     status = fields.String()
 
 
 class EventSchema(Schema):
+    """One entry of an instance's audit trail."""
+
     id = fields.Integer()
     at = fields.DateTime()
     actor = fields.String()
@@ -156,6 +190,8 @@ class EventSchema(Schema):
 
 
 class ClockSchema(Schema):
+    """The clock's time and mode, and what moving it fired and started."""
+
     now = fields.DateTime()
     mode = fields.String()
     timers_fired = fields.Integer()
@@ -163,11 +199,15 @@ class ClockSchema(Schema):
 
 
 class ClockSetSchema(Schema):
+    """Body that moves the simulated clock: by a duration or to a moment."""
+
     advance = fields.String(metadata={"description": "ISO 8601 duration, e.g. P1D"})
     now = fields.AwareDateTime(metadata={"description": "ISO datetime with offset"})
 
 
 class NotificationSchema(Schema):
+    """An in-app notification of the caller."""
+
     id = fields.Integer()
     instance_id = fields.Integer(allow_none=True)
     template = fields.String()
@@ -178,4 +218,6 @@ class NotificationSchema(Schema):
 
 
 class NotificationQuerySchema(Schema):
+    """Filters of the notification list."""
+
     unread = fields.Boolean(load_default=False)

@@ -36,6 +36,8 @@ bp.before_request(authenticate)
 
 @bp.route("")
 class Tasks(MethodView):
+    """Lists the caller's inbox of ready tasks."""
+
     @secured(bp, 422)
     @bp.arguments(TaskQuerySchema, location="query")
     @bp.arguments(PageQuerySchema, location="query")
@@ -48,6 +50,8 @@ class Tasks(MethodView):
 
 @bp.route("/<int:task_id>")
 class TaskById(MethodView):
+    """Reads one task with its form and prefill."""
+
     @secured(bp, 403, 404)
     @bp.response(200, TaskDetailSchema, headers=ETAG_HEADERS)
     def get(self, task_id: int) -> tuple[SimpleNamespace, dict[str, str]]:
@@ -65,6 +69,8 @@ class TaskById(MethodView):
 
 @bp.route("/<int:task_id>/claim")
 class TaskClaim(MethodView):
+    """Claims a task for the caller."""
+
     @secured(bp, 403, 404, 409)
     @bp.response(200, HumanTaskSchema)
     def post(self, task_id: int) -> HumanTask:
@@ -74,6 +80,8 @@ class TaskClaim(MethodView):
 
 @bp.route("/<int:task_id>/unclaim")
 class TaskUnclaim(MethodView):
+    """Gives back a task the caller claimed."""
+
     @secured(bp, 403, 404, 409)
     @bp.response(200, HumanTaskSchema)
     def post(self, task_id: int) -> HumanTask:
@@ -83,6 +91,8 @@ class TaskUnclaim(MethodView):
 
 @bp.route("/<int:task_id>/draft")
 class TaskDraft(MethodView):
+    """Saves the caller's draft of a task's form."""
+
     @secured(bp, 403, 404, 409, 422)
     @bp.arguments(TaskDraftSchema)
     @bp.response(200, HumanTaskSchema)
@@ -93,6 +103,8 @@ class TaskDraft(MethodView):
 
 @bp.route("/<int:task_id>/files")
 class TaskFiles(MethodView):
+    """Uploads a document for a task's form."""
+
     @secured(bp, 403, 404, 409, 413, 422)
     @bp.doc(requestBody={"content": {"multipart/form-data": {"schema": {
         "type": "object", "properties": {"file": {"type": "string", "format": "binary"},
@@ -110,6 +122,8 @@ class TaskFiles(MethodView):
 
 @bp.route("/<int:task_id>/complete")
 class TaskComplete(MethodView):
+    """Completes a task with its form data."""
+
     @secured(bp, 403, 404, 409, 412, 422)
     @bp.doc(parameters=[IF_MATCH_PARAMETER])
     @bp.arguments(TaskCompleteSchema)

@@ -1,0 +1,1 @@
+"""The only package that touches SpiffWorkflow: parsing, running, serializing and scripting BPMN."""

@@ -22,12 +22,14 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
     """Writes a workflow without its spec (more than half of the bytes) and restores it from the cache."""
 
     def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        """Serialize the workflow's tasks, subprocesses and pending events, leaving out its spec."""
         dct: dict[str, Any] = WorkflowConverter.to_dict(self, workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
 
     def from_dict(self, dct: dict[str, Any]) -> BpmnWorkflow:
+        """Rebuild a workflow from its serialized state and the spec given by `restore_specs()`."""
         specs = _specs_for_restore.get()
         if specs is None:
             raise RuntimeError("restore_specs() must provide the spec before a workflow is deserialized")

@@ -19,6 +19,7 @@ class UtcDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Convert an aware datetime to UTC for storage (naive on SQLite); refuse a naive one."""
         if value is None:
             return None
         if value.tzinfo is None:
@@ -27,6 +28,7 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        """Return the stored value as an aware UTC datetime."""
         if value is None:
             return None
         if value.tzinfo is None:

@@ -16,7 +16,9 @@ class Starter(Protocol):
     """Begins a procedure inside the current transaction (`starting.begin_instance`)."""
 
     def __call__(self, actor_name: str | None, process_key: str, center: Center, data: dict[str, Any],
-                 now: datetime, *, started_by: str | None = None) -> ProcessInstance: ...
+                 now: datetime, *, started_by: str | None = None) -> ProcessInstance:
+        """Start `process_key` for the center with `data` at `now`, and return the new instance."""
+        ...
 
 
 def apply_effects(
