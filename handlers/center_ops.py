@@ -46,6 +46,6 @@ def start_procedure(params: Mapping[str, Any], context: HandlerContext) -> dict[
 
 @operator("consecutive_missing_reports")
 def consecutive_missing_reports(params: Mapping[str, Any], context: HandlerContext) -> dict[str, Any]:
-    """How many consecutive annual reports up to `report_year` the center failed to submit on time."""
+    """How many consecutive owed annual reports up to `report_year` were never submitted (a late one was)."""
     count = int(context.service("consecutive_missing_reports")(int(params["center_id"]), int(params["report_year"])))
     return {"count": count}

@@ -78,3 +78,26 @@ def test_a_report_on_time_breaks_the_chain(people: dict[str, Any], reporting: in
     assert "escalate_overdue" in [t["element_id"] for t in instance(supervisor, second["id"])["ready_tasks"]]
     assert revocations_of(people, reporting) == []
     assert center(supervisor, reporting)["status"] == "established"
+
+
+def test_a_late_report_is_a_submitted_report(people: dict[str, Any], reporting: int) -> None:
+    """第三十一条(一) "连续2年未报送": the 2025 report, submitted after its deadline, is not a missing year."""
+    supervisor = people["supervisor"]
+    set_clock(supervisor, "2026-02-01T00:00:00+08:00")  # the 2025 report is overdue and escalated
+    first = reports_of(people, reporting)[2025]
+    assert "escalate_overdue" in [t["element_id"] for t in instance(supervisor, first["id"])["ready_tasks"]]
+    set_clock(supervisor, "2026-03-10T09:00:00+08:00")
+    act(people["applicant"], first["id"], "submit_report", GOOD_REPORT)  # late, but submitted
+    set_clock(supervisor, "2027-02-01T00:00:00+08:00")  # the 2026 report is overdue: one missing year only
+    second = reports_of(people, reporting)[2026]
+    assert [e["element_id"] for e in events(supervisor, second["id"]) if e["kind"] == "procedure_started"] == []
+    assert "escalate_overdue" in [t["element_id"] for t in instance(supervisor, second["id"])["ready_tasks"]]
+    assert revocations_of(people, reporting) == []
+    assert center(supervisor, reporting)["status"] == "established"
+
+    set_clock(supervisor, "2028-02-01T00:00:00+08:00")  # 2026 and 2027 never submitted: two years in a row
+    third = reports_of(people, reporting)[2027]
+    [follow] = [e for e in events(supervisor, third["id"]) if e["kind"] == "procedure_started"]
+    assert follow["article"] == "第三十一条(一)"
+    [revocation] = revocations_of(people, reporting)
+    assert "连续2年未报送年度报告" in revocation["data"]["facts"]

@@ -1,5 +1,7 @@
-"""Annual-report history of a center: which owed reports were not submitted in time."""
+"""Annual-report history of a center: which owed reports were submitted, and which never were."""
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -11,11 +13,10 @@ from app.vocabulary import TaskState
 SUBMIT_ELEMENTS = ("submit_report",)
 
 
-def submitted_on_time(center: Center, report_year: int) -> bool:
-    """True when the report on `report_year` was submitted by its deadline."""
-    due = deadlines.annual_report_due(center.policy, report_year)
+def submitted_at(center: Center, report_year: int) -> datetime | None:
+    """When the report on `report_year` was first submitted (on time or late), or None if it never was."""
     key = f"{center.policy}_annual_report:{center.id}:{report_year}"
-    completed = db.session.scalar(
+    return db.session.scalar(
         select(HumanTask.completed_at)
         .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
         .where(ProcessInstance.business_key == key, HumanTask.element_id.in_(SUBMIT_ELEMENTS),
@@ -23,17 +24,20 @@ def submitted_on_time(center: Center, report_year: int) -> bool:
         .order_by(HumanTask.completed_at)
         .limit(1)
     )
-    return completed is not None and (due is None or completed <= due)
 
 
 def consecutive_missing_reports(center_id: int, report_year: int) -> int:
-    """Owed reports not submitted on time, counted backwards from `report_year` until one was."""
+    """Owed reports never submitted, counted backwards from `report_year` until one was.
+
+    nmg2025 第三十一条(一) "连续2年未报送年度报告": a report submitted late is a submitted report; its lateness was
+    escalated when its deadline passed (the annual report's overdue escalation), it does not count here.
+    """
     center = db.session.get(Center, center_id)
     if center is None:
         return 0
     count = 0
     year = report_year
-    while count < 10 and deadlines.owes_annual_report(center, year) and not submitted_on_time(center, year):
+    while count < 10 and deadlines.owes_annual_report(center, year) and submitted_at(center, year) is None:
         count += 1
         year -= 1
     return count
