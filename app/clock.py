@@ -94,4 +94,4 @@ def parse_duration(text: str) -> timedelta | isodate.Duration:
         duration = isodate.parse_duration(text)
     except (isodate.ISO8601Error, ValueError, TypeError) as err:
         raise InvalidSubmission(_("时长格式无效"), {"advance": [_("无效的 ISO 8601 时长：%(text)s", text=text)]}) from err
-    return duration  # type: ignore[no-any-return]
+    return duration

@@ -2,13 +2,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 from flask import Flask, request, session
+from flask_babel import lazy_gettext
 
 from app.extensions import babel
 
 LOCALES = ("zh_CN", "en")
 LANG_COOKIE = "lang"  # set by /lang/<code> together with the session value
+
+
+def lazy_text(text: str, **variables: Any) -> str:
+    """`text` translated when it is rendered, typed as the `str` it stands in for (WTForms labels and messages)."""
+    return cast(str, lazy_gettext(text, **variables))  # a LazyString: str() and formatting translate it
 
 
 def normalise(code: str | None) -> str | None:

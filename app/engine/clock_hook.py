@@ -23,12 +23,12 @@ class _ClockDatetime(datetime):
     def now(cls, tz: tzinfo | None = None) -> _ClockDatetime:
         current = _engine_now.get()
         if current is None:
-            return super().now(tz)  # type: ignore[return-value]
+            return super().now(tz)
         moment = current.astimezone(tz or UTC)
         return cls.combine(moment.date(), moment.timetz())
 
 
-_timer_module.datetime = _ClockDatetime  # type: ignore[misc]
+_timer_module.datetime = _ClockDatetime
 
 
 @contextmanager

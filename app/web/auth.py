@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -18,6 +17,7 @@ from wtforms.validators import DataRequired, Length
 from app.errors import Unauthenticated
 from app.extensions import limiter, login_manager
 from app.i18n import LANG_COOKIE, normalise
+from app.i18n import lazy_text as _l
 from app.models import User
 from app.services.people import web_auth
 

@@ -6,14 +6,14 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, DateField, Form, HiddenField, IntegerField, SelectField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.3; types-WTForms 3.2 lacks it
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.errors import Conflict, InvalidSubmission
+from app.i18n import lazy_text as _l
 from app.services.monitoring import instance_board as monitoring
 from app.services.monitoring import overdue
 from app.services.monitoring.exports import XLSX_MIME

@@ -36,7 +36,7 @@ def backoff(attempts: int) -> timedelta:
         return timedelta(0)
     if attempts > 12:  # 30 s × 2^12 is far past the cap; avoid huge integers
         return BACKOFF_CAP
-    return min(BACKOFF_BASE * 2 ** (attempts - 1), BACKOFF_CAP)
+    return min(BACKOFF_BASE * (1 << (attempts - 1)), BACKOFF_CAP)
 
 
 def deliver_due_emails(limit: int = 100) -> DeliveryReport:

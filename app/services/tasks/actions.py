@@ -170,8 +170,11 @@ def complete(
 def _validate(task: HumanTask, schema: dict[str, Any], data: dict[str, Any], fresh: Sequence[NewFile]) -> None:
     """The form's own rules and the attachment rule, every problem reported at once."""
     errors: dict[str, Any] = {}
-    for check in (lambda: attachments.resolve(task, schema, data, fresh),
-                  lambda: forms.validate_submission(task.form_key, data)):
+    checks: tuple[Callable[[], object], ...] = (
+        lambda: attachments.resolve(task, schema, data, fresh),
+        lambda: forms.validate_submission(task.form_key, data),
+    )
+    for check in checks:
         try:
             check()
         except InvalidSubmission as err:

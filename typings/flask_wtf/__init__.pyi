@@ -1,0 +1,16 @@
+# Stub of the Flask-WTF API that app/ uses (Flask-WTF 1.3 ships no type information).
+from typing import Any
+
+from flask_wtf.csrf import CSRFProtect as CSRFProtect
+from markupsafe import Markup
+from wtforms import Form
+from wtforms.csrf.core import CSRFTokenField
+from wtforms.meta import DefaultMeta
+
+class FlaskForm(Form):
+    class Meta(DefaultMeta): ...
+    csrf_token: CSRFTokenField  # present while CSRF protection is on (the default)
+    def __init__(self, formdata: Any = ..., **kwargs: Any) -> None: ...
+    def is_submitted(self) -> bool: ...
+    def validate_on_submit(self, extra_validators: Any = None) -> bool: ...
+    def hidden_tag(self, *fields: Any) -> Markup: ...
