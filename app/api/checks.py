@@ -30,6 +30,8 @@ class CheckResultSchema(Schema):
     passed = fields.Boolean(metadata={"description": "false when the condition fails or data is missing"})
     reason = fields.String(metadata={"description": "Chinese, naming the numbers"})
     missing = fields.List(fields.String(), metadata={"description": "profile keys absent or unusable"})
+    warning = fields.Boolean(metadata={"description": "true: a warning for the reviewer (the text says 一般), "
+                                                      "not a failed condition"})
 
 
 @bp.route("/<string:policy>")

@@ -27,9 +27,12 @@ class CheckResult:
     passed: bool
     reason: str
     missing: list[str] = field(default_factory=list)
+    # True for a result the text qualifies with "一般" (e.g. nmg2025 第十九条 分支机构一般不超过3个): the reviewer is
+    # warned, but it is not a failed condition and does not make the whole fail (`all_passed`)
+    warning: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        """The JSON form: {"rule", "article", "passed", "reason", "missing"}."""
+        """The JSON form: {"rule", "article", "passed", "reason", "missing", "warning"}."""
         return asdict(self)
 
 
@@ -61,15 +64,28 @@ def evaluate(policy: str, profile: Profile, data: PolicyData | None = None) -> l
 
 @operator("run_checks")
 def run_checks(params: Mapping[str, Any], context: HandlerContext) -> dict[str, Any]:
-    """BPMN operator: results of the policy's checks on `profile`, for the reviewer to decide on."""
+    """BPMN operator: results of the policy's checks on `profile`, for the reviewer to decide on.
+
+    `all_passed` and `failed_rules` leave warnings out (they are in `warnings`). With `conditions_article` (e.g.
+    nmg2025 '第十条', the conditions 第十二条 may relax), `conditions_failed` lists the failed rules citing that
+    article and `findings` every other failed rule and warning.
+    """
     policy = str(params["policy"])
     lookup = context.services.get("policy_data")  # the application's processes directory, when it provides one
     results = evaluate(policy, dict(params.get("profile") or {}), lookup(policy) if lookup is not None else None)
-    return {
+    failed = [r for r in results if not r.passed and not r.warning]
+    outcome: dict[str, Any] = {
         "results": [r.as_dict() for r in results],
-        "all_passed": all(r.passed for r in results),
-        "failed_rules": [r.rule for r in results if not r.passed],
+        "all_passed": not failed,
+        "failed_rules": [r.rule for r in failed],
+        "warnings": [r.rule for r in results if r.warning],
     }
+    conditions = str(params.get("conditions_article") or "")
+    if conditions:
+        cites = [r.rule for r in failed if r.article == conditions or r.article.startswith(f"{conditions}(")]
+        outcome["conditions_failed"] = cites
+        outcome["findings"] = [r for r in outcome["failed_rules"] if r not in cites] + outcome["warnings"]
+    return outcome
 
 
 from handlers.checks import nmg2020, nmg2025  # noqa: E402,F401

@@ -122,33 +122,26 @@ def _branch_name(branch: dict[str, Any], index: int) -> str:
 
 
 @check(POLICY)
-def branches_present(profile: Profile, rules: PolicyData) -> CheckResult:
-    """第十九条: 分支机构是在技术创新中心本部之外必须设立的 … 实体平台基地 (at least one branch)."""
-    rule, article = "branches_present", str(require(rules, "governance", "branches", "article"))
-    reader = Reader(profile)
-    branches = _branches(reader)
-    if branches is None:
-        return reader.unusable(rule, article, "在本部之外设立分支机构")
-    if not branches:
-        return CheckResult(rule, article, False, f"未列出分支机构；{article}规定分支机构是在技术创新中心本部之外"
-                                                 f"必须设立的实体平台基地，建设方案应明确拟建分支机构", [])
-    return CheckResult(rule, article, True, f"列出分支机构 {len(branches)} 个，符合{article}关于在本部之外"
-                                            f"设立分支机构的规定", [])
-
-
-@check(POLICY)
 def branch_count(profile: Profile, rules: PolicyData) -> CheckResult:
-    """第十九条: 分支机构一般不超过3个 (exactly the maximum passes)."""
+    """第十九条: 分支机构一般不超过3个 (exactly the maximum passes; more is a warning, none fails nothing).
+
+    "一般" makes more branches a matter for the reviewer (a warning, not a failed condition); the article limits
+    branches and does not require one.
+    """
     rule, article = "branch_count", str(require(rules, "governance", "branches", "article"))
     most = int(require(rules, "governance", "branches", "max"))
     reader = Reader(profile)
     branches = _branches(reader)
     if branches is None:
         return reader.unusable(rule, article, f"分支机构一般不超过 {most} 个")
-    passed = len(branches) <= most
-    verdict = "未超过" if passed else "超过"
-    return CheckResult(rule, article, passed, f"分支机构 {len(branches)} 个，{verdict}{article}规定的"
-                                              f"一般不超过 {most} 个", [])
+    if not branches:
+        return CheckResult(rule, article, True, f"未设立分支机构；{article}限定分支机构一般不超过 {most} 个，"
+                                                "不要求设立分支机构", [])
+    if len(branches) <= most:
+        return CheckResult(rule, article, True, f"分支机构 {len(branches)} 个，未超过{article}规定的"
+                                                f"一般不超过 {most} 个", [])
+    return CheckResult(rule, article, False, f"分支机构 {len(branches)} 个，超过{article}规定的一般不超过 {most} 个"
+                                             "（“一般”：提请审议人员注意，不作为未满足的条件）", [], warning=True)
 
 
 @check(POLICY)
@@ -168,8 +161,8 @@ def branch_kinds(profile: Profile, rules: PolicyData) -> CheckResult:
     if reader.problems:
         return reader.unusable(rule, article, f"分支机构类型为{kinds_text}之一")
     if not branches:
-        return CheckResult(rule, article, True, f"未列出分支机构，无需核对分支机构类型（是否必须设立见{article}的"
-                                                f"另一项核对）", [])
+        return CheckResult(rule, article, True, f"未设立分支机构，无需核对分支机构类型（{article}不要求设立分支机构）",
+                           [])
     wrong = [f"{_branch_name(b, i)}（{k}）" for i, (b, k) in enumerate(zip(branches, kinds, strict=True))
              if k not in known]
     if wrong:

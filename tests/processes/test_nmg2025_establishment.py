@@ -56,7 +56,7 @@ def proposed(app: Flask, people: dict[str, Any]) -> dict[str, Any]:
 def drive(people: dict[str, Any], inst: int, until: str, profile: dict[str, Any] = GOOD_PROFILE) -> None:
     """Submit the proposal and approve every step before `until` (a stage of STAGES), which is left ready."""
     act(people["sponsor"], inst, "submit_proposal", proposal(profile))
-    if until in ("review_conditions", "draft_layout_plan"):
+    if until in ("review_conditions", "review_findings", "draft_layout_plan"):
         return
     act(people["authority"], inst, "draft_layout_plan", {"decision": "approve", "plan_year": 2025})
     act(people["applicant"], inst, "refine_plan", {"refined_plan": FILE, "refinement_summary": "按布局计划完善了任务书。"})
@@ -194,3 +194,68 @@ def test_rejection_ends_without_a_status_change(people: dict[str, Any], proposed
     assert center(supervisor, proposed["center_id"])["status"] == "proposed"
     assert status_changes(supervisor, inst) == []
     every_step_cites_an_article(supervisor, inst)
+
+
+# ---- 第十二条 relaxes the 第十条 conditions; 第十五至十九条 findings are the reviewer's, not 一事一议 ------------
+
+GOVERNANCE_FINDING = {**GOOD_PROFILE, "single_hired_staff": 20}  # 第十七条: 20 of 60 is below 50%
+FOUR_BRANCHES = {**GOOD_PROFILE, "branches": [
+    {"name": f"分支机构{i + 1}", "kind": "key_technology"} for i in range(4)]}  # 第十九条 一般不超过3个
+NO_BRANCH = {**GOOD_PROFILE, "branches": []}
+
+
+@pytest.mark.parametrize("profile,finding", [(GOVERNANCE_FINDING, "single_hired_share"),
+                                             (FOUR_BRANCHES, "branch_count")], ids=["article-17", "article-19"])
+def test_a_governance_finding_is_approved_with_the_finding_recorded(
+    people: dict[str, Any], proposed: dict[str, Any], profile: dict[str, Any], finding: str,
+) -> None:
+    authority, inst = people["authority"], proposed["id"]
+    drive(people, inst, "review_findings", profile)
+    assert ready(authority, inst) == ["review_findings"]  # not the 第十二条 review of unmet conditions
+    [reviewing] = [t for t in instance(authority, inst)["ready_tasks"] if t["element_id"] == "review_findings"]
+    assert reviewing["article"] == "第十五条、第十六条、第十七条、第十九条"
+    found = authority.get(f"/api/v1/tasks/{reviewing['id']}").get_json()["data"]["check_results"]
+    assert found["conditions_failed"] == [] and found["findings"] == [finding]
+    options = authority.get(f"/api/v1/tasks/{reviewing['id']}").get_json()["form"]["properties"]["decision"]["enum"]
+    assert options == ["approve", "return"]
+    act(authority, inst, "review_findings", {"decision": "approve"}, status=422)  # the reason is recorded
+    act(authority, inst, "review_findings", {"decision": "approve", "comment": "在建设方案中落实，筹建期内整改。"})
+    assert ready(authority, inst) == ["draft_layout_plan"]
+    trail = events(authority, inst)
+    assert not [e for e in trail if e["element_id"] == "mark_directed"]  # not labelled 一事一议
+    [recorded] = [e for e in trail if e["element_id"] == "record_findings"]
+    assert recorded["article"] == "第十五条、第十六条、第十七条、第十九条"
+    layout = authority.get(f"/api/v1/tasks/{task(authority, inst, 'draft_layout_plan')['id']}").get_json()["context"]
+    assert layout["accepted_findings"] == [finding]
+    assert layout["profile"]["strategic_directed"] is False and "relaxed_rules" not in layout
+
+
+def test_a_governance_finding_can_be_returned(people: dict[str, Any], proposed: dict[str, Any]) -> None:
+    authority, inst = people["authority"], proposed["id"]
+    drive(people, inst, "review_findings", GOVERNANCE_FINDING)
+    act(authority, inst, "review_findings", {"decision": "return", "comment": "单聘人员比例不足50%，请调整。"})
+    assert ready(authority, inst) == ["revise_proposal"]
+    act(people["sponsor"], inst, "revise_proposal", proposal(GOOD_PROFILE))
+    assert ready(authority, inst) == ["draft_layout_plan"]
+
+
+def test_unmet_conditions_with_a_finding_relax_only_the_conditions(
+    people: dict[str, Any], proposed: dict[str, Any],
+) -> None:
+    authority, inst = people["authority"], proposed["id"]
+    drive(people, inst, "review_conditions", {**SHORT_PROFILE, "single_hired_staff": 20, "strategic_directed": True})
+    act(authority, inst, "review_conditions",
+        {"decision": "approve", "apply_article_12": True, "comment": "落实自治区重大战略部署，依第十二条一事一议。"})
+    layout = authority.get(f"/api/v1/tasks/{task(authority, inst, 'draft_layout_plan')['id']}").get_json()["context"]
+    assert layout["relaxed_rules"] == ["fulltime_researchers"]  # 第十条: what 第十二条 relaxes
+    assert layout["accepted_findings"] == ["single_hired_share"]  # 第十七条: recorded, not relaxed
+
+
+def test_a_center_without_branches_goes_straight_to_the_layout_plan(
+    people: dict[str, Any], proposed: dict[str, Any],
+) -> None:
+    authority, inst = people["authority"], proposed["id"]
+    drive(people, inst, "draft_layout_plan", NO_BRANCH)  # 第十九条 limits branches, it does not require one
+    assert ready(authority, inst) == ["draft_layout_plan"]
+    found = authority.get(f"/api/v1/tasks/{task(authority, inst, 'draft_layout_plan')['id']}").get_json()["context"]
+    assert found["check_results"]["all_passed"] is True and found["check_results"]["findings"] == []

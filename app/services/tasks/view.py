@@ -105,5 +105,5 @@ def _checks(data: Mapping[str, Any]) -> list[CheckGroup]:
             found.append(CheckGroup(key, [r for r in value["results"] if isinstance(r, dict)],
                                     bool(passed) if passed is not None else None))
         elif isinstance(value, list) and all(isinstance(r, dict) for r in value):
-            found.append(CheckGroup(key, list(value), all(bool(r.get("passed")) for r in value)))
+            found.append(CheckGroup(key, list(value), all(bool(r.get("passed") or r.get("warning")) for r in value)))
     return found
