@@ -38,6 +38,11 @@ def grade(value: str) -> dict[str, Any]:
     return data
 
 
+def confirm(people: dict[str, Any], inst: int, element: str = "confirm_grade") -> None:
+    """第三十二条: 科技厅 confirms the experts' grade before its consequence applies."""
+    act(people["authority"], inst, element, {"decision": "approve"})
+
+
 @pytest.fixture
 def evaluation(app: Flask, people: dict[str, Any]) -> dict[str, Any]:
     """Center A (established 2026-06-01) at its first 3-year evaluation; materials submitted."""
@@ -54,6 +59,7 @@ def test_pass_grades_enter_the_next_cycle(people: dict[str, Any], evaluation: di
     graded = task(people["expert"], inst, "expert_evaluation")
     assert (graded["lane"], graded["article"]) == ("expert", "第三十四条")
     act(people["expert"], inst, "expert_evaluation", grade(value))
+    confirm(people, inst)
     assert instance(supervisor, inst)["status"] == "completed"
     record = center(supervisor, evaluation["center_id"])
     assert record["status"] == "established"
@@ -67,6 +73,7 @@ def test_pass_grades_enter_the_next_cycle(people: dict[str, Any], evaluation: di
 def fail_first_evaluation(people: dict[str, Any], inst: int) -> None:
     act(people["expert"], inst, "expert_evaluation", {"grade": "不合格", "opinion": "未达标。"}, status=422)
     act(people["expert"], inst, "expert_evaluation", grade("不合格"))
+    confirm(people, inst)
 
 
 def test_fail_starts_one_year_rectification_then_passes(people: dict[str, Any], evaluation: dict[str, Any]) -> None:
@@ -85,6 +92,7 @@ def test_fail_starts_one_year_rectification_then_passes(people: dict[str, Any], 
     act(people["applicant"], inst, "submit_rectification_report", REPORT)
     assert instance(supervisor, inst)["timers"] == []
     act(people["expert"], inst, "re_evaluation", grade("合格"))
+    confirm(people, inst, "confirm_re_grade")
     assert center(supervisor, evaluation["center_id"])["status"] == "established"
     assert status_changes(supervisor, inst) == [
         ("established", "rectifying", "第三十四条"), ("rectifying", "established", "第三十四条"),
@@ -97,6 +105,7 @@ def test_fail_again_after_rectification_disqualifies(people: dict[str, Any], eva
     fail_first_evaluation(people, inst)
     act(people["applicant"], inst, "submit_rectification_report", REPORT)
     act(people["expert"], inst, "re_evaluation", grade("不合格"))
+    confirm(people, inst, "confirm_re_grade")
     assert instance(supervisor, inst)["status"] == "completed"
     assert center(supervisor, evaluation["center_id"])["status"] == "revoked"
     assert status_changes(supervisor, inst) == [
@@ -117,4 +126,40 @@ def test_re_evaluation_when_the_year_ends_without_a_report(people: dict[str, Any
     fired = [e for e in events(supervisor, inst) if e["kind"] == "timer_fired"]
     assert [(e["element_id"], e["article"]) for e in fired] == [("timer_rectification_end", "第三十四条")]
     act(people["expert"], inst, "re_evaluation", grade("优秀"))
+    confirm(people, inst, "confirm_re_grade")
     assert center(supervisor, evaluation["center_id"])["status"] == "established"
+
+
+def test_the_grade_applies_only_once_the_authority_confirms_it(
+    people: dict[str, Any], evaluation: dict[str, Any],
+) -> None:
+    """第三十二条: 科技厅 confirms (or returns for review) the experts' grade before 第三十四条 applies it."""
+    supervisor, authority, inst = people["supervisor"], people["authority"], evaluation["id"]
+    act(people["expert"], inst, "expert_evaluation", grade("不合格"))
+    confirming = task(authority, inst, "confirm_grade")
+    assert (confirming["lane"], confirming["article"]) == ("authority", "第三十二条")
+    assert center(supervisor, evaluation["center_id"])["status"] == "established"  # no consequence yet
+    assert status_changes(supervisor, inst) == []
+    act(authority, inst, "confirm_grade", {"decision": "return"}, status=422)  # a return names its doubt
+    act(authority, inst, "confirm_grade", {"decision": "return", "comment": "科研产出数据与年度报告不一致，请复核。"})
+    assert ready(supervisor, inst) == ["expert_evaluation"]
+    act(people["expert"], inst, "expert_evaluation", grade("合格"))
+    assert center(supervisor, evaluation["center_id"])["status"] == "established"
+    confirm(people, inst)
+    assert instance(supervisor, inst)["status"] == "completed"
+    assert center(supervisor, evaluation["center_id"])["profile"]["last_evaluation_grade"] == "合格"
+    assert status_changes(supervisor, inst) == []
+    every_step_cites_an_article(supervisor, inst)
+
+
+def test_a_failed_re_evaluation_disqualifies_only_once_confirmed(
+    people: dict[str, Any], evaluation: dict[str, Any],
+) -> None:
+    supervisor, inst = people["supervisor"], evaluation["id"]
+    fail_first_evaluation(people, inst)
+    act(people["applicant"], inst, "submit_rectification_report", REPORT)
+    act(people["expert"], inst, "re_evaluation", grade("不合格"))
+    assert task(people["authority"], inst, "confirm_re_grade")["article"] == "第三十二条"
+    assert center(supervisor, evaluation["center_id"])["status"] == "rectifying"  # not yet disqualified
+    act(people["authority"], inst, "confirm_re_grade", {"decision": "return", "comment": "整改材料未纳入评价，请复核。"})
+    assert ready(supervisor, inst) == ["re_evaluation"]
