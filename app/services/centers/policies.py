@@ -38,8 +38,26 @@ def out_of_force(key: str, day: date) -> str | None:
                  day=day.isoformat())
     if isinstance(end, date) and day > end:
         successor = rule.get("superseded_by")
+        if rule.get("effective_to_configured"):
+            return _("《%(title)s》的有效期按配置至 %(end)s（文件本身未规定截止日期），已由 %(successor)s 取代",
+                     title=title, end=end.isoformat(), successor=successor or "—")
         if successor:
             return _("《%(title)s》的有效期至 %(end)s，已由 %(successor)s 取代", title=title, end=end.isoformat(),
                      successor=successor)
         return _("《%(title)s》的有效期至 %(end)s（试行期已满）", title=title, end=end.isoformat())
     return None
+
+
+def establishment_refusal(key: str, day: date) -> str | None:
+    """Why no new establishment may start under policy `key` on `day`, or None.
+
+    A policy out of force by a date its text fixes refuses new establishments; an end date the text does not fix
+    (`effective_to_configured: true` in policy.yaml) does not: the start is allowed and warned about (an event).
+    """
+    reason = out_of_force(key, day)
+    if reason is None:
+        return None
+    end = policy(key).get("effective_to")
+    if isinstance(end, date) and day > end and policy(key).get("effective_to_configured"):
+        return None
+    return reason

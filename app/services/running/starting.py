@@ -35,8 +35,9 @@ def begin_instance(
         )
     not_in_force = policies.out_of_force(definition.policy, now.astimezone(CHINA).date()) \
         if definition.policy != "common" else None
-    if not_in_force and ProcessKey.parse(process_key).is_establishment:
-        raise ProcessError(_("不能按该政策发起新的组建程序：%(reason)s", reason=not_in_force), {"process_key": [not_in_force]})
+    refused = policies.establishment_refusal(definition.policy, now.astimezone(CHINA).date()) if not_in_force else None
+    if refused and ProcessKey.parse(process_key).is_establishment:
+        raise ProcessError(_("不能按该政策发起新的组建程序：%(reason)s", reason=refused), {"process_key": [refused]})
     initial = start_data.prepare(process_key, center, data, now)
     try:
         workflow, outcome = Workflow.start(process_for_definition(definition.id), initial, now)
