@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from flask import Flask
@@ -156,6 +158,7 @@ def test_failed_checks_returned_and_resubmitted_then_rejected(nmg: dict[str, Any
     to_formal_application(nmg, iid, BAD_PLAN)
     complete(nmg["sponsor"], iid, "formal_application", {"decision": "approve"})
     [review] = ready(authority, iid, "formal_review")
+    assert review["article"] == "本地实践"  # 三(四)4 has no acceptance review and no 不予受理 (issue 9, finding 9)
     checks = authority.get(f"/api/v1/tasks/{review['id']}").get_json()["data"]["checks"]
     assert checks["all_passed"] is False
     assert set(checks["failed_rules"]) == {"committee_insider_share", "committee_chair_external", "director_months_at_center"}
@@ -211,3 +214,20 @@ def test_plan_form_follows_the_outline_and_the_naming_rule(nmg: dict[str, Any], 
     del bad["foundation"]
     body = complete(nmg["applicant"], started["id"], "prepare_plan", bad, status=422)
     assert set(body["errors"]) >= {"center_name_proposed", "foundation"}
+
+
+@pytest.mark.parametrize("procedure,elements", [
+    ("establishment", ["formal_review", "gateway_formal_review"]),
+    ("major_change", ["council_decision", "gateway_council", "mark_council_rejected", "end_council_rejected"]),
+])
+def test_steps_the_text_does_not_have_are_marked_local_practice(procedure: str, elements: list[str]) -> None:
+    """三(四)4 has no 不予受理 and 三(五) no council step: marked 本地实践, and their documentation says so."""
+    root = ElementTree.parse(Path(__file__).resolve().parents[2] / "processes" / "nmg2020" / f"{procedure}.bpmn")
+    ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+          "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
+    for element_id in elements:
+        [node] = root.findall(f".//*[@id='{element_id}']")
+        [article] = node.findall(".//spiffworkflow:property[@name='article']", ns)
+        assert article.get("value") == "本地实践", element_id
+        documentation = node.findtext("bpmn:documentation", namespaces=ns) or ""
+        assert documentation.startswith("本地实践") and ("三(四)4" in documentation or "三(五)" in documentation)

@@ -108,7 +108,7 @@ def test_approval_returned_then_rejected(nmg: dict[str, Any], started: int) -> N
 def test_council_returns_then_rejects(nmg: dict[str, Any], started: int) -> None:
     complete(nmg["applicant"], started, "submit_change", DIRECTOR_CHANGE)
     [decision] = ready(nmg["council"], started, "council_decision")
-    assert decision["article"] == "三(二)"
+    assert decision["article"] == "本地实践"  # 三(五) has no council step (issue 9, finding 9)
     complete(nmg["council"], started, "council_decision", {"decision": "return", "comment": "请说明人选考察情况"})
     complete(nmg["applicant"], started, "revise_change", DIRECTOR_CHANGE)
     complete(nmg["council"], started, "council_decision", {"decision": "reject", "comment": "人选不符合要求"})
