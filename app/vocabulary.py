@@ -145,10 +145,15 @@ def procedure_of(process_key: str) -> str:
 
 
 def business_key(process_key: str, data: dict[str, Any]) -> str | None:
-    """One annual report per center and year: the key the database keeps unique (None for other procedures)."""
-    year = data.get("report_year")
-    return f"{process_key}:{data['center_id']}:{year}" if year and ProcessKey.parse(process_key).is_annual_report \
-        else None
+    """The key the database keeps unique: one annual report per center and year, one periodic evaluation per
+    center and cycle (None for other procedures)."""
+    key = ProcessKey.parse(process_key)
+    year, cycle = data.get("report_year"), data.get("cycle")
+    if key.is_annual_report and year:
+        return f"{process_key}:{data['center_id']}:{year}"
+    if key.procedure == Procedure.EVALUATION and cycle:
+        return f"{process_key}:{data['center_id']}:cycle-{cycle}"
+    return None
 
 
 def is_overdue(due_at: datetime | None, now: datetime) -> bool:

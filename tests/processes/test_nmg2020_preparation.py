@@ -118,4 +118,5 @@ def test_refused_without_a_recognition_date(nmg: dict[str, Any]) -> None:
     center = nmg["authority"].post("/api/v1/centers", json={
         "name": "未认定的中心", "policy": "nmg2020", "status": "proposed", "organisations": orgs}).get_json()
     response = nmg["authority"].post("/api/v1/instances", json={"process_key": "nmg2020_preparation", "center_id": center["id"]})
-    assert response.status_code == 422, response.get_json()
+    assert response.status_code == 409, response.get_json()  # not recognised (三(四)5): the lifecycle refuses
+    assert "不能发起该程序" in response.get_json()["message"]

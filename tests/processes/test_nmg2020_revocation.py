@@ -106,9 +106,9 @@ def test_only_oversight_may_file_a_case(nmg: dict[str, Any]) -> None:
     assert response.status_code == 403
 
 
-def test_already_revoked_center_ends_at_once(nmg: dict[str, Any]) -> None:
+def test_an_already_revoked_center_cannot_be_revoked_again(nmg: dict[str, Any]) -> None:
     orgs = center(nmg)["organisations"]
     revoked = nmg["authority"].post("/api/v1/centers", json={
         "name": "已撤销的中心", "policy": "nmg2020", "status": "revoked", "organisations": orgs}).get_json()["id"]
     response = nmg["supervisor"].post("/api/v1/instances", json={"process_key": "nmg2020_revocation", "center_id": revoked})
-    assert response.status_code == 201 and response.get_json()["status"] == "completed"
+    assert response.status_code == 409 and "已撤销" in response.get_json()["message"]

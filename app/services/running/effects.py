@@ -5,9 +5,13 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from app.errors import Conflict
 from app.extensions import db
 from app.models import Center, CenterOrganisation, Event, ProcessInstance
+from app.services.centers import lifecycle
 from app.services.infrastructure.notifications import deliver_notification
+from app.services.running.ending import end_other_procedures
+from app.vocabulary import CenterStatus
 
 Effect = dict[str, Any]
 
@@ -42,8 +46,12 @@ def _event(instance: ProcessInstance, now: datetime, kind: str, effect: Effect, 
 def _center_status(instance: ProcessInstance, center: Center | None, effect: Effect, now: datetime) -> None:
     if center is None:
         raise ValueError("center_status effect on an instance without a center")
-    before, center.status = center.status, str(effect["status"])
-    _event(instance, now, "center_status_changed", effect, {"from": before, "to": center.status})
+    target, cited = str(effect["status"]), str(effect.get("article") or "")
+    transition = lifecycle.require_transition(center, target, cited)
+    before, center.status = center.status, target
+    _event(instance, now, "center_status_changed", effect, {"from": before, "to": target})
+    if target == CenterStatus.REVOKED:
+        end_other_procedures(center, instance, now, cited or transition.article)
 
 
 def _center_update(instance: ProcessInstance, center: Center | None, effect: Effect, now: datetime) -> None:
@@ -74,8 +82,13 @@ def _start_procedure(
 ) -> None:
     if center is None:
         raise ValueError("start_procedure effect on an instance without a center")
-    started = start(None, str(effect["process_key"]), center, dict(effect.get("data") or {}), now,
-                             started_by=f"instance:{instance.id}")
+    try:
+        started = start(None, str(effect["process_key"]), center, dict(effect.get("data") or {}), now,
+                        started_by=f"instance:{instance.id}")
+    except Conflict as err:  # the center's state or a running procedure forbids it: recorded, never silent
+        _event(instance, now, "warning", effect, {"code": "procedure_not_started", "message": err.message,
+                                                  "process_key": effect["process_key"]})
+        return
     _event(instance, now, "procedure_started", effect, {"process_key": effect["process_key"], "instance_id": started.id})
 
 

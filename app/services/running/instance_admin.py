@@ -22,11 +22,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from app import clock
 from app.errors import Conflict, Forbidden, InvalidSubmission, NotFound
 from app.extensions import db
-from app.models import Center, Event, HumanTask, ProcessInstance, Timer, User
+from app.models import Center, Event, ProcessInstance, User
 from app.services import transactions
 from app.services.people import access
-from app.services.running.steps import add_event, lock_instance
-from app.vocabulary import ACTIVE_STATUSES, OPEN_STATUSES, PENDING_TIMER_STATES, InstanceStatus, TaskState, TimerState
+from app.services.running.ending import end_for_good
+from app.services.running.events import add_event
+from app.services.running.steps import lock_instance
+from app.vocabulary import ACTIVE_STATUSES, OPEN_STATUSES, InstanceStatus
 
 REASON_MAX = 500
 # action -> statuses it may start from
@@ -116,18 +118,7 @@ def _apply(instance: ProcessInstance, action: str, now: datetime) -> dict[str, A
     if action == "resume":
         instance.status = _status_before_suspension(instance)
         return {"previous_status": previous, "status": instance.status}
-    instance.status = InstanceStatus.TERMINATED
-    tasks = list(db.session.scalars(
-        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == TaskState.READY)
-    ))
-    for task in tasks:
-        task.state, task.completed_at = TaskState.CANCELLED, now
-    timers = list(db.session.scalars(
-        select(Timer).where(Timer.instance_id == instance.id, Timer.state.in_(PENDING_TIMER_STATES))
-    ))
-    for timer in timers:
-        timer.state = TimerState.CANCELLED
-    return {"previous_status": previous, "cancelled_tasks": len(tasks), "cancelled_timers": len(timers)}
+    return end_for_good(instance, now)
 
 
 def _status_before_suspension(instance: ProcessInstance) -> str:

@@ -9,7 +9,13 @@ from flask_babel import gettext as _
 from app.clock import CHINA
 from app.errors import InvalidSubmission
 from app.models import Center
-from app.services.time.deadlines import annual_report_due, annual_report_exemption, annual_report_reminder_days
+from app.services.time.deadlines import (
+    annual_report_due,
+    annual_report_exemption,
+    annual_report_reminder_days,
+    evaluation_cycle,
+    evaluation_due_cycle,
+)
 from app.vocabulary import procedure_of
 
 
@@ -31,7 +37,18 @@ def _annual_report(center: Center, data: dict[str, Any], now: datetime) -> dict[
     }
 
 
-_PREPARERS = {"annual_report": _annual_report}
+def _evaluation(center: Center, data: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The cycle an evaluation closes: the one that has fallen due, else (started early) the running one."""
+    if data.get("cycle"):
+        return {"cycle": int(data["cycle"])}
+    due = evaluation_due_cycle(center, now)
+    if due is not None:
+        return {"cycle": due.number}
+    first = evaluation_cycle(center, 1)
+    return {"cycle": 1} if first is not None else {}
+
+
+_PREPARERS = {"annual_report": _annual_report, "evaluation": _evaluation}
 
 
 def prepare(process_key: str, center: Center, data: dict[str, Any], now: datetime) -> dict[str, Any]:

@@ -6,19 +6,21 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from app.clock import CHINA
 from app.engine.parser import BpmnDefinitionError
 from app.engine.runtime import EngineError, Workflow
-from app.errors import ProcessError
+from app.errors import Conflict, ProcessError
 from app.extensions import db
 from app.models import Center, ProcessInstance
-from app.services.centers import policies
+from app.services.centers import lifecycle, policies
 from app.services.infrastructure.definitions import process_for_definition
 from app.services.infrastructure.deploy import latest_definition
 from app.services.running import start_data
-from app.services.running.steps import add_event, record_step
-from app.vocabulary import InstanceStatus, ProcessKey, business_key
+from app.services.running.events import add_event
+from app.services.running.steps import record_step
+from app.vocabulary import OPEN_STATUSES, InstanceStatus, Procedure, ProcessKey, business_key
 
 
 def begin_instance(
@@ -38,7 +40,13 @@ def begin_instance(
     refused = policies.establishment_refusal(definition.policy, now.astimezone(CHINA).date()) if not_in_force else None
     if refused and ProcessKey.parse(process_key).is_establishment:
         raise ProcessError(_("不能按该政策发起新的组建程序：%(reason)s", reason=refused), {"process_key": [refused]})
+    lifecycle.require_start(center, process_key)
+    if ProcessKey.parse(process_key).procedure == Procedure.REVOCATION:
+        _require_no_running_revocation(center)
     initial = start_data.prepare(process_key, center, data, now)
+    key = business_key(process_key, initial)
+    if key is not None and db.session.scalar(select(ProcessInstance.id).where(ProcessInstance.business_key == key)):
+        raise Conflict(_("%(center)s 的该程序已发起（%(key)s），同一年度或周期只能有一个", center=center.name, key=key))
     try:
         workflow, outcome = Workflow.start(process_for_definition(definition.id), initial, now)
     except (EngineError, BpmnDefinitionError) as err:
@@ -46,7 +54,7 @@ def begin_instance(
     who = actor_name or started_by or "system"
     instance = ProcessInstance(
         definition_id=definition.id, process_key=process_key, center_id=center.id, status=InstanceStatus.RUNNING,
-        state="", business_key=business_key(process_key, initial), start_data=initial, started_by=who,
+        state="", business_key=key, start_data=initial, started_by=who,
         started_at=now, updated_at=now,
     )
     db.session.add(instance)
@@ -61,3 +69,12 @@ def begin_instance(
     record_step(instance, workflow, outcome, who, now, start=begin_instance)
     return instance
 
+
+def _require_no_running_revocation(center: Center) -> None:
+    running = db.session.scalar(
+        select(ProcessInstance.id).where(ProcessInstance.center_id == center.id,
+                                         ProcessInstance.process_key == str(ProcessKey(center.policy, Procedure.REVOCATION)),
+                                         ProcessInstance.status.in_(OPEN_STATUSES)).limit(1)
+    )
+    if running is not None:
+        raise Conflict(_("中心“%(center)s”的撤销程序已在进行中（流程实例 %(id)s）", center=center.name, id=running))

@@ -15,6 +15,7 @@ from app.models import Center, CenterOrganisation, Event, HumanTask, ProcessInst
 from app.services import transactions
 from app.services.infrastructure.definitions import process_for_definition
 from app.services.running.effects import Starter, apply_effects
+from app.services.running.events import add_event
 from app.vocabulary import ACTIVE_STATUSES, InstanceStatus, TaskState, TimerState
 
 
@@ -68,19 +69,6 @@ def record_step(
         center = db.session.get(Center, instance.center_id) if instance.center_id else None
         apply_effects(instance, center, outcome.effects, now, start)
     return set(fired)
-
-
-def add_event(
-    instance: ProcessInstance, at: datetime, actor: str, kind: str, *, element_id: str | None = None,
-    element_name: str | None = None, article: str | None = None, payload: dict[str, Any] | None = None,
-) -> None:
-    """Append one audit event for an instance."""
-    db.session.add(
-        Event(
-            instance_id=instance.id, center_id=instance.center_id, at=at, actor=actor, kind=kind,
-            element_id=element_id, element_name=element_name, article=article, payload=payload,
-        )
-    )
 
 
 def _result_summary(workflow: Workflow) -> dict[str, Any]:

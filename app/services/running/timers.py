@@ -21,8 +21,9 @@ from app.engine.views import WaitingTimer
 from app.extensions import db
 from app.models import ProcessInstance, Timer
 from app.services import transactions
+from app.services.running.events import add_event
 from app.services.running.starting import begin_instance
-from app.services.running.steps import add_event, open_workflow, record_step
+from app.services.running.steps import open_workflow, record_step
 from app.vocabulary import InstanceStatus, TimerState
 
 EPSILON = timedelta(microseconds=1)

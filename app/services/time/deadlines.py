@@ -114,18 +114,50 @@ def _years_after(center: Center, kind: str, section: str, label: str, start: dat
     return [Deadline(kind, period, end_of_day(end), rule.get("article", ""), configured, note)]
 
 
-def _evaluation(center: Center, now: datetime) -> list[Deadline]:
+@dataclass(frozen=True)
+class EvaluationCycle:
+    """The k-th periodic evaluation of a center: the period it closes and whether its length is the text's."""
+
+    number: int
+    start: date
+    due: date
+    article: str
+    configured: bool
+
+
+def evaluation_cycle(center: Center, number: int) -> EvaluationCycle | None:
+    """Cycle `number` (1, 2, ...) of the center's periodic evaluation; None when the policy or the dates lack it."""
     rule = policy(center.policy).get("evaluation") or {}
     starts = [getattr(center, key, None) for key in rule.get("starts_from", ["established_at", "approved_at"])]
     base = next((d for d in starts if d is not None), None)
-    if base is None or "cycle_years" not in rule:
-        return []
-    cycle, k = int(rule["cycle_years"]), 1
-    while end_of_day(add_years(base, cycle * k)) < now:
+    if base is None or "cycle_years" not in rule or number < 1:
+        return None
+    years = int(rule["cycle_years"])
+    configured = bool(rule.get("configured", False)) or (number > 1 and bool(rule.get("later_cycles_configured")))
+    return EvaluationCycle(number, add_years(base, years * (number - 1)), add_years(base, years * number),
+                           str(rule.get("article", "")), configured)
+
+
+def evaluation_due_cycle(center: Center, now: datetime) -> EvaluationCycle | None:
+    """The latest evaluation cycle whose period has run out (the one to evaluate now), or None before the first.
+
+    A cycle of N years runs out at the end of its last day ("满三年"): its evaluation starts from the next day on.
+    """
+    found, k = None, 1
+    while (cycle := evaluation_cycle(center, k)) is not None and end_of_day(cycle.due) < now:
+        found, k = cycle, k + 1
+    return found
+
+
+def _evaluation(center: Center, now: datetime) -> list[Deadline]:
+    k = 1
+    while (cycle := evaluation_cycle(center, k)) is not None and end_of_day(cycle.due) < now:
         k += 1
-    start, end = add_years(base, cycle * (k - 1)), add_years(base, cycle * k)
-    period = _("第%(n)s个评估周期 %(start)s 至 %(end)s", n=k, start=start.isoformat(), end=end.isoformat())
-    return [Deadline("evaluation", period, end_of_day(end), rule.get("article", ""), bool(rule.get("configured", False)))]
+    if cycle is None:
+        return []
+    period = _("第%(n)s个评估周期 %(start)s 至 %(end)s", n=k, start=cycle.start.isoformat(), end=cycle.due.isoformat())
+    note = _("文件只规定首次评估的时间，此后的评估周期为配置值") if cycle.configured and k > 1 else None
+    return [Deadline("evaluation", period, end_of_day(cycle.due), cycle.article, cycle.configured, note)]
 
 
 def _public_notice(center: Center) -> list[Deadline]:

@@ -1,7 +1,8 @@
-"""Start recurring procedures: each year's annual report for every center that owes one."""
+"""Start recurring procedures: each year's annual report and each cycle's evaluation, for every center that owes one."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -10,10 +11,11 @@ from app.errors import DomainError
 from app.extensions import db
 from app.models import Center, ProcessDefinition, ProcessInstance
 from app.services import transactions
+from app.services.centers import lifecycle
 from app.services.centers.policies import policy
 from app.services.running.instances import start_instance
 from app.services.time import deadlines
-from app.vocabulary import REPORTING_STATUSES
+from app.vocabulary import REPORTING_STATUSES, Procedure, ProcessKey, business_key
 
 DEFAULT_LEAD_DAYS = 60
 
@@ -42,10 +44,37 @@ def start_annual_reports() -> list[int]:
         for year in (year_now - 1, year_now):
             if f"{key}:{center.id}:{year}" in existing or not _window_open(center, year, now):
                 continue
-            instance_id = _start(center, key, year)
+            instance_id = _start(center, key, {"report_year": year})
             if instance_id is not None:
                 started.append(instance_id)
     return started
+
+
+def start_evaluations() -> list[int]:
+    """Start the periodic evaluation of every center whose cycle has fallen due, once per center and cycle."""
+    now = clock.now()
+    deployed = set(db.session.scalars(select(ProcessDefinition.key).distinct()))
+    existing = set(db.session.scalars(
+        select(ProcessInstance.business_key).where(ProcessInstance.process_key.like("%_evaluation"))
+    ))
+    centers = [c for c in db.session.scalars(select(Center).order_by(Center.id))
+               if str(ProcessKey(c.policy, Procedure.EVALUATION)) in deployed and _may_be_evaluated(c)]
+    transactions.rollback()
+    started = []
+    for center in centers:
+        key = str(ProcessKey(center.policy, Procedure.EVALUATION))
+        cycle = deadlines.evaluation_due_cycle(center, now)
+        if cycle is None or business_key(key, {"center_id": center.id, "cycle": cycle.number}) in existing:
+            continue
+        instance_id = _start(center, key, {"cycle": cycle.number})
+        if instance_id is not None:
+            started.append(instance_id)
+    return started
+
+
+def _may_be_evaluated(center: Center) -> bool:
+    rule = lifecycle.start_rule(center.policy, Procedure.EVALUATION)
+    return rule is not None and center.status in rule.states
 
 
 def _window_open(center: Center, year: int, now: datetime) -> bool:
@@ -55,9 +84,9 @@ def _window_open(center: Center, year: int, now: datetime) -> bool:
     return due is not None and now >= due - _lead(center.policy)
 
 
-def _start(center: Center, key: str, year: int) -> int | None:
+def _start(center: Center, key: str, data: dict[str, Any]) -> int | None:
     try:
-        return start_instance(None, key, center.id, {"report_year": year}).id
+        return start_instance(None, key, center.id, data).id
     except DomainError:  # e.g. Conflict: another scheduler started it first (unique business key)
         transactions.rollback()
         return None
