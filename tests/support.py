@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from app import clock
@@ -54,4 +55,16 @@ def set_stored_clock(moment: datetime) -> None:
         db.session.add(ClockState(id=1, now=moment))
     else:
         state.now = moment
+    db.session.commit()
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def deploy_probes(*names: str, policy: str = "nmg2025") -> None:
+    """Deploy test-only BPMN probes from tests/fixtures/<policy>/ (the caller holds an app context)."""
+    from app.services.infrastructure.deploy import deploy_file
+
+    for name in names:
+        deploy_file(FIXTURES / policy / f"{name}.bpmn", FIXTURES)
     db.session.commit()

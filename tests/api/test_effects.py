@@ -1,24 +1,18 @@
 """Handler effects applied in the step's transaction: center status, record updates, calendar warnings, follow-ups."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from app.extensions import db
-from app.services.infrastructure.deploy import deploy_file
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+from tests.support import deploy_probes
 
 
 @pytest.fixture
 def probes(app: Flask) -> None:
     with app.app_context():
-        for name in ("two_step_probe", "effects_probe"):
-            deploy_file(FIXTURES / "nmg2025" / f"{name}.bpmn", FIXTURES)
-        db.session.commit()
+        deploy_probes("two_step_probe", "effects_probe")
 
 
 def _run_probe(people: dict[str, Any], notice_start: str) -> dict[str, Any]:

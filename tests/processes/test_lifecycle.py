@@ -2,25 +2,19 @@
 state, and a revocation that ends the center's other procedures."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from app.extensions import db
-from app.services.infrastructure.deploy import deploy_file
 from tests.processes.support import FILE, GOOD_REPORT, act, events, instance, rewind_clock, start, task
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+from tests.support import deploy_probes
 
 
 @pytest.fixture
 def probes(app: Flask) -> None:
     with app.app_context():
-        for name in ("two_step_probe", "effects_probe"):
-            deploy_file(FIXTURES / "nmg2025" / f"{name}.bpmn", FIXTURES)
-        db.session.commit()
+        deploy_probes("two_step_probe", "effects_probe")
 
 
 def _center(people: dict[str, Any], status: str, name: str = "生命周期测试中心", **dates: str) -> int:
