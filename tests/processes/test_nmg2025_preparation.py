@@ -15,7 +15,6 @@ from tests.processes.support import (
     events,
     every_step_cites_an_article,
     instance,
-    result,
     rewind_clock,
     set_clock,
     start,
@@ -115,20 +114,85 @@ def test_return_and_resubmit(people: dict[str, Any], due: dict[str, Any], review
     assert ready(people["supervisor"], inst) == ["expert_assessment"]
 
 
+def failed(people: dict[str, Any], inst: int) -> None:
+    """The experts fail the assessment and 科技厅 confirms: the center is not established."""
+    assessed(people, inst, conclusion="fail")
+    act(people["authority"], inst, "confirm_assessment", {"decision": "reject", "comment": "创新能力建设未达到建设方案目标。"})
+
+
+def decline_running_revocation(people: dict[str, Any], center_id: int) -> None:
+    """The 第三十一条(一) revocation the clock jump started (no report for 2025 and 2026) is declined by 科技厅."""
+    supervisor = people["supervisor"]
+    [running] = [i for i in supervisor.get(f"/api/v1/instances?center_id={center_id}").get_json()
+                 if i["process_key"] == "nmg2025_revocation" and i["status"] != "completed"]
+    act(supervisor, running["id"], "verify_grounds", {"ground": "第三十一条(一)", "facts": "2025、2026年度均未报送。",
+                                                      "evidence": FILE})
+    act(people["authority"], running["id"], "authority_revocation_decision",
+        {"decision": "reject", "comment": "已补报，不予撤销。"})
+
+
 def test_failed_assessment_is_not_established_and_asks_for_a_revocation_decision(
     people: dict[str, Any], due: dict[str, Any],
 ) -> None:
+    """第二十、二十一条 are silent on a failed assessment: nothing starts by itself, 科技厅 decides (issue 9, finding 4)."""
     supervisor, authority, inst = people["supervisor"], people["authority"], due["id"]
-    assessed(people, inst, conclusion="fail")
-    act(authority, inst, "confirm_assessment", {"decision": "reject", "comment": "创新能力建设未达到建设方案目标。"})
-    assert result(supervisor, inst)["decision"] == "reject"
+    failed(people, inst)
     record = center(supervisor, due["center_id"])
     assert record["status"] == "approved_for_preparation" and record["established_at"] is None
     assert status_changes(supervisor, inst) == []
-    # two years without a report already started a revocation (第三十一条(一)) when the clock jumped: no second
-    # one starts while it runs, and the assessment's request says so in its trail instead
-    assert not [e for e in events(supervisor, inst) if e["kind"] == "procedure_started"]
-    [note] = [e for e in events(supervisor, inst) if e["kind"] == "warning"
-              and e["payload"].get("code") == "procedure_not_started"]
-    assert note["article"] == "第三十一条(七)" and "撤销程序已在进行中" in note["payload"]["message"]
+    assert instance(supervisor, inst)["status"] != "completed"
+    assert ready(supervisor, inst) == ["decide_failed_assessment"]
+    trail = events(supervisor, inst)
+    assert not [e for e in trail if e["kind"] in ("procedure_started", "warning")]  # no revocation by itself
+    decision = task(authority, inst, "decide_failed_assessment")
+    assert (decision["lane"], decision["article"]) == ("authority", "第二十一条")
+    form = authority.get(f"/api/v1/tasks/{decision['id']}").get_json()["form"]
+    assert "文件未规定考核未通过如何处理" in form["description"]
+    assert set(form["properties"]["next_step"]["enum"]) == {"extend", "reassess", "revocation"}
+    act(authority, inst, "decide_failed_assessment", {"next_step": "revocation", "reason": "无法整改。"}, status=422)
+    act(authority, inst, "decide_failed_assessment", {"next_step": "extend", "reason": "延长。"}, status=422)
     every_step_cites_an_article(supervisor, inst)
+
+
+def test_authority_starts_a_revocation_citing_the_ground_it_chooses(people: dict[str, Any], due: dict[str, Any]) -> None:
+    supervisor, authority, inst = people["supervisor"], people["authority"], due["id"]
+    decline_running_revocation(people, due["center_id"])
+    failed(people, inst)
+    act(authority, inst, "decide_failed_assessment",
+        {"next_step": "revocation", "revocation_ground": "第三十一条(七)", "reason": "筹建目标明显无法实现。"})
+    assert instance(supervisor, inst)["status"] == "completed"
+    [started] = [e for e in events(supervisor, inst) if e["kind"] == "procedure_started"]
+    assert started["article"] == "第三十一条(七)"
+    revocation = instance(supervisor, started["payload"]["instance_id"])
+    assert revocation["process_key"] == "nmg2025_revocation"
+    assert revocation["data"]["ground"] == "第三十一条(七)" and "筹建期考核未通过" in revocation["data"]["facts"]
+    assert ready(supervisor, revocation["id"]) == ["verify_grounds"]
+    assert center(supervisor, due["center_id"])["status"] == "approved_for_preparation"  # the revocation decides
+    every_step_cites_an_article(supervisor, inst)
+
+
+def test_authority_extends_the_preparation_period(app: Flask, people: dict[str, Any], due: dict[str, Any]) -> None:
+    supervisor, authority, inst = people["supervisor"], people["authority"], due["id"]
+    failed(people, inst)
+    act(authority, inst, "decide_failed_assessment",
+        {"next_step": "extend", "extended_until": "2028-03-31", "reason": "中试线建设尚需半年。"})
+    assert ready(supervisor, inst) == []
+    assert center(supervisor, due["center_id"])["profile"]["preparation_extended_to"] == "2028-03-31"
+    [timer] = [t for t in instance(supervisor, inst)["timers"] if t["element_id"] == "timer_preparation_end"]
+    assert timer["due_at"].startswith("2028-03-31T15:59:59")  # end of the day 科技厅 set, China time
+    set_clock(supervisor, "2028-04-01T00:00:00+08:00")
+    assert "submit_assessment" in ready(supervisor, inst)
+    assert not [e for e in events(supervisor, inst) if e["kind"] == "procedure_started"]
+    every_step_cites_an_article(supervisor, inst)
+
+
+def test_authority_has_the_experts_assess_again(people: dict[str, Any], due: dict[str, Any]) -> None:
+    supervisor, authority, inst = people["supervisor"], people["authority"], due["id"]
+    failed(people, inst)
+    act(authority, inst, "decide_failed_assessment", {"next_step": "reassess", "reason": "更换专家组重新考核。"})
+    assert ready(supervisor, inst) == ["expert_assessment"]
+    act(people["expert"], inst, "expert_assessment", {"conclusion": "pass", "opinion": "复核通过。"})
+    act(authority, inst, "confirm_assessment",
+        {"decision": "approve", "naming_field": "稀土新材料", "naming_field_en": "Rare Earth New Materials"})
+    assert center(supervisor, due["center_id"])["status"] == "established"
+    assert status_changes(supervisor, inst) == [("approved_for_preparation", "established", "第二十一条")]
