@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta, timezone
 from typing import Any
 
+from handlers import policy_data
 from handlers.registry import HandlerContext, operator
 
 
@@ -45,3 +46,24 @@ def today(params: Mapping[str, Any], context: HandlerContext) -> dict[str, Any]:
     """Today's date in China (from the application's clock, simulated or real)."""
     china = context.now.astimezone(timezone(timedelta(hours=8)))
     return {"date": china.date().isoformat(), "now": china.isoformat()}
+
+
+@operator("configured_deadline")
+def configured_deadline(params: Mapping[str, Any], context: HandlerContext) -> dict[str, Any]:
+    """`days` calendar days after `start` (ISO date; default today in China) as policy.yaml's `setting` sets them.
+
+    `setting` is a dotted path, e.g. "evaluation.materials_deadline".
+
+    For deadlines the text leaves open: the entry carries `days`, `article` and `configured: true`, and the result
+    says so (`configured`), so a step can tell the person that the date is configured, not statutory.
+    """
+    policy = str(params["policy"])
+    lookup = context.services.get("policy_data")  # the application's processes directory, when it provides one
+    data = lookup(policy) if lookup is not None else policy_data.load(policy)
+    rule = policy_data.require(data, *str(params["setting"]).split("."))
+    days = int(policy_data.require(rule, "days"))
+    start = params.get("start") or today({}, context)["date"]
+    end = date.fromisoformat(str(start)[:10]) + timedelta(days=days)
+    return {"start": str(start)[:10], "days": days, "end": end.isoformat(),
+            "end_at": f"{end.isoformat()}T23:59:59+08:00", "configured": bool(rule.get("configured", False)),
+            "article": str(rule.get("article", ""))}

@@ -189,3 +189,13 @@ def create_center(people: dict[str, Any], **fields: Any) -> int:
     response = authority.post("/api/v1/centers", json=body)
     assert response.status_code == 201, response.get_json()
     return int(response.get_json()["id"])
+
+
+def decline_running_revocation(people: dict[str, Any], center_id: int, ground: str = "第三十一条(一)") -> None:
+    """科技厅 declines the center's running nmg2025 revocation (e.g. the 第三十一条(一) one a clock jump over two
+    unreported years started), so that a later step can start one of its own."""
+    supervisor = people["supervisor"]
+    [running] = [i for i in supervisor.get(f"/api/v1/instances?center_id={center_id}").get_json()
+                 if i["process_key"] == "nmg2025_revocation" and i["status"] != "completed"]
+    act(supervisor, running["id"], "verify_grounds", {"ground": ground, "facts": "经核实。", "evidence": FILE})
+    act(people["authority"], running["id"], "authority_revocation_decision", {"decision": "reject", "comment": "不予撤销。"})

@@ -10,6 +10,7 @@ from tests.processes.support import (
     FILE,
     act,
     center,
+    decline_running_revocation,
     events,
     every_step_cites_an_article,
     instance,
@@ -163,3 +164,53 @@ def test_a_failed_re_evaluation_disqualifies_only_once_confirmed(
     assert center(supervisor, evaluation["center_id"])["status"] == "rectifying"  # not yet disqualified
     act(people["authority"], inst, "confirm_re_grade", {"decision": "return", "comment": "整改材料未纳入评价，请复核。"})
     assert ready(supervisor, inst) == ["re_evaluation"]
+
+
+@pytest.fixture
+def waiting(app: Flask, people: dict[str, Any]) -> dict[str, Any]:
+    """Center A's evaluation started 2029-06-02; no materials submitted yet."""
+    rewind_clock(app, "2029-06-02T09:00:00+08:00")
+    started = start(people["authority"], "nmg2025_evaluation", people["centers"]["a"])
+    return {"id": started["id"], "center_id": people["centers"]["a"]}
+
+
+@pytest.mark.parametrize("action", ["urged", "revocation_proposed"])
+def test_materials_not_submitted_by_the_configured_deadline_escalate_to_the_supervisor(
+    people: dict[str, Any], waiting: dict[str, Any], action: str,
+) -> None:
+    """第三十一条(二) 无故不参加考核评估: the text sets no date; the configured one (policy.yaml, 30 days) escalates."""
+    supervisor, inst = people["supervisor"], waiting["id"]
+    materials = task(people["applicant"], inst, "submit_evaluation_materials")
+    assert materials["due_at"].startswith("2029-07-02T15:59:59")  # 2029-06-02 + 30 days, end of day China time
+    [computed] = [e for e in events(supervisor, inst)
+                  if e["kind"] == "element_completed" and e["element_id"] == "compute_materials_deadline"]
+    assert computed["article"] == "第三十一条(二)"
+    timers = {t["element_id"]: t for t in instance(supervisor, inst)["timers"]}
+    assert timers["timer_materials_absent"]["due_at"] == materials["due_at"]
+    set_clock(supervisor, "2029-07-02T23:59:59+08:00")
+    assert ready(supervisor, inst) == ["submit_evaluation_materials"]  # never early
+    set_clock(supervisor, "2029-07-03T00:00:00+08:00")
+    assert sorted(ready(supervisor, inst)) == ["handle_absence", "submit_evaluation_materials"]
+    escalation = task(supervisor, inst, "handle_absence")
+    assert (escalation["lane"], escalation["article"]) == ("supervisor", "第三十一条(二)")
+    form = supervisor.get(f"/api/v1/tasks/{escalation['id']}").get_json()["form"]
+    assert "无故不参加考核评估" in form["description"] and "配置值" in form["description"]
+    [note] = [e for e in events(supervisor, inst) if e["kind"] == "notification" and e["payload"]["role"] == "supervisor"]
+    assert note["payload"]["recipients"] == [supervisor.username]
+    decline_running_revocation(people, waiting["center_id"])  # the clock jump over unreported years started one
+    act(supervisor, inst, "handle_absence", {"action": action, "note": "经督促仍未提交，无正当理由。"})
+    follow = [e for e in events(supervisor, inst) if e["kind"] == "procedure_started"]
+    if action == "urged":
+        assert not follow
+        act(people["applicant"], inst, "submit_evaluation_materials", MATERIALS)  # late, the evaluation goes on
+        assert ready(supervisor, inst) == ["expert_evaluation"]
+    else:
+        [proposed] = follow
+        assert proposed["article"] == "第三十一条(二)"
+        revocation = instance(supervisor, proposed["payload"]["instance_id"])
+        assert revocation["process_key"] == "nmg2025_revocation"
+        assert revocation["data"]["ground"] == "第三十一条(二)"
+        assert ready(supervisor, revocation["id"]) == ["verify_grounds"]
+        assert ready(supervisor, inst) == ["submit_evaluation_materials"]  # the revocation decides, not the timer
+    assert center(supervisor, waiting["center_id"])["status"] == "established"
+    every_step_cites_an_article(supervisor, inst)

@@ -12,6 +12,7 @@ from tests.processes.support import (
     act,
     center,
     create_center,
+    decline_running_revocation,
     events,
     every_step_cites_an_article,
     instance,
@@ -120,17 +121,6 @@ def failed(people: dict[str, Any], inst: int) -> None:
     act(people["authority"], inst, "confirm_assessment", {"decision": "reject", "comment": "创新能力建设未达到建设方案目标。"})
 
 
-def decline_running_revocation(people: dict[str, Any], center_id: int) -> None:
-    """The 第三十一条(一) revocation the clock jump started (no report for 2025 and 2026) is declined by 科技厅."""
-    supervisor = people["supervisor"]
-    [running] = [i for i in supervisor.get(f"/api/v1/instances?center_id={center_id}").get_json()
-                 if i["process_key"] == "nmg2025_revocation" and i["status"] != "completed"]
-    act(supervisor, running["id"], "verify_grounds", {"ground": "第三十一条(一)", "facts": "2025、2026年度均未报送。",
-                                                      "evidence": FILE})
-    act(people["authority"], running["id"], "authority_revocation_decision",
-        {"decision": "reject", "comment": "已补报，不予撤销。"})
-
-
 def test_failed_assessment_is_not_established_and_asks_for_a_revocation_decision(
     people: dict[str, Any], due: dict[str, Any],
 ) -> None:
@@ -196,3 +186,35 @@ def test_authority_has_the_experts_assess_again(people: dict[str, Any], due: dic
         {"decision": "approve", "naming_field": "稀土新材料", "naming_field_en": "Rare Earth New Materials"})
     assert center(supervisor, due["center_id"])["status"] == "established"
     assert status_changes(supervisor, inst) == [("approved_for_preparation", "established", "第二十一条")]
+
+
+@pytest.mark.parametrize("action", ["excused", "revocation_proposed"])
+def test_no_application_by_the_configured_deadline_escalates_to_the_supervisor(
+    people: dict[str, Any], due: dict[str, Any], action: str,
+) -> None:
+    """第二十条 sets no date for the application: the configured one (policy.yaml, 30 days after the period) escalates
+    with the ground 第三十一条(二) 无故不参加考核评估, a revocation the supervisor may start."""
+    supervisor, inst = people["supervisor"], due["id"]
+    application = task(people["applicant"], inst, "submit_assessment")
+    assert application["due_at"].startswith("2027-10-10T15:59:59")  # 2027-09-10 + 30 days, end of day China time
+    timers = {t["element_id"]: t for t in instance(supervisor, inst)["timers"]}
+    assert timers["timer_application_absent"]["due_at"] == application["due_at"]
+    set_clock(supervisor, "2027-10-10T23:59:59+08:00")
+    assert ready(supervisor, inst) == ["submit_assessment"]  # never early
+    set_clock(supervisor, "2027-10-11T00:00:00+08:00")
+    assert sorted(ready(supervisor, inst)) == ["handle_absence", "submit_assessment"]
+    escalation = task(supervisor, inst, "handle_absence")
+    assert (escalation["lane"], escalation["article"]) == ("supervisor", "第三十一条(二)")
+    decline_running_revocation(people, due["center_id"])  # the clock jump over unreported years started one
+    act(supervisor, inst, "handle_absence", {"action": action, "note": "牵头建设单位未说明理由。"})
+    follow = [e for e in events(supervisor, inst) if e["kind"] == "procedure_started"]
+    if action == "excused":
+        assert not follow
+    else:
+        [proposed] = follow
+        assert proposed["article"] == "第三十一条(二)"
+        revocation = instance(supervisor, proposed["payload"]["instance_id"])
+        assert revocation["process_key"] == "nmg2025_revocation" and revocation["data"]["ground"] == "第三十一条(二)"
+    assert ready(supervisor, inst) == ["submit_assessment"]  # the application can still come; the revocation decides
+    assert center(supervisor, due["center_id"])["status"] == "approved_for_preparation"
+    every_step_cites_an_article(supervisor, inst)
