@@ -101,3 +101,25 @@ def test_a_late_report_is_a_submitted_report(people: dict[str, Any], reporting: 
     assert follow["article"] == "第三十一条(一)"
     [revocation] = revocations_of(people, reporting)
     assert "连续2年未报送年度报告" in revocation["data"]["facts"]
+
+
+def test_the_overdue_escalation_proposes_no_revocation_of_its_own(people: dict[str, Any], reporting: int) -> None:
+    """第三十一条(一) is checked when the report falls overdue and starts the revocation itself when it holds; below two
+    years it does not apply: the escalation has no `revocation_proposed` option that would do nothing (finding 6)."""
+    supervisor = people["supervisor"]
+    set_clock(supervisor, "2026-02-01T00:00:00+08:00")  # one missing year: 第三十一条(一) does not hold
+    first = reports_of(people, reporting)[2025]["id"]
+    [escalation] = [t for t in instance(supervisor, first)["ready_tasks"] if t["element_id"] == "escalate_overdue"]
+    form = supervisor.get(f"/api/v1/tasks/{escalation['id']}").get_json()["form"]
+    assert form["properties"]["action"]["enum"] == ["urged", "extension_noted"]
+    assert "连续2年未报送年度报告" in form["description"]
+    act(supervisor, first, "escalate_overdue", {"action": "revocation_proposed", "note": "建议撤销。"}, status=422)
+    act(supervisor, first, "escalate_overdue", {"action": "urged", "note": "已书面督促。"})
+    assert revocations_of(people, reporting) == []
+
+    set_clock(supervisor, "2027-02-01T00:00:00+08:00")  # two in a row: the revocation starts without the supervisor
+    second = reports_of(people, reporting)[2026]["id"]
+    [revocation] = revocations_of(people, reporting)
+    assert revocation["data"]["ground"] == "第三十一条(一)"
+    act(supervisor, second, "escalate_overdue", {"action": "extension_noted", "note": "中心说明审计延误。"})
+    assert len(revocations_of(people, reporting)) == 1
