@@ -30,6 +30,9 @@ class Role(StrEnum):
 
     AUTHORITY = "authority"
     SPONSOR = "sponsor"
+    # the center's local S&T department (地方科技管理部门), its own organisation: nmg2025 第二十九条 has it review
+    # the annual report, and it is not the 组织单位 (sponsor, 第五条)
+    LOCAL_AUTHORITY = "local_authority"
     APPLICANT = "applicant"
     COUNCIL = "council"
     EXPERT = "expert"
@@ -39,8 +42,8 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-LANE_ROLES = (Role.AUTHORITY, Role.SPONSOR, Role.APPLICANT, Role.COUNCIL, Role.EXPERT, Role.EVALUATOR,
-              Role.SUPERVISOR)
+LANE_ROLES = (Role.AUTHORITY, Role.SPONSOR, Role.LOCAL_AUTHORITY, Role.APPLICANT, Role.COUNCIL, Role.EXPERT,
+              Role.EVALUATOR, Role.SUPERVISOR)
 OVERSIGHT_ROLES = (Role.ADMIN, Role.SUPERVISOR, Role.AUTHORITY)  # see every center of their policy
 STARTER_ROLES = (*OVERSIGHT_ROLES, Role.SPONSOR, Role.APPLICANT)  # may start procedures
 CENTER_CREATOR_ROLES = OVERSIGHT_ROLES  # may register centers

@@ -11,7 +11,7 @@ from app.models import Center, CenterOrganisation, ClockState
 from app.services.people.users import create_user, organisation
 from app.vocabulary import LANE_ROLES
 
-ROLES = ("authority", "sponsor", "applicant", "council", "expert", "evaluator", "supervisor")
+ROLES = ("authority", "sponsor", "local_authority", "applicant", "council", "expert", "evaluator", "supervisor")
 
 
 def seed_people(policy: str = "nmg2025") -> dict[str, Any]:

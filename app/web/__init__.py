@@ -27,7 +27,8 @@ from app.web.form_decoding import input_name
 BLUEPRINT_MODULES: list[str] = ["auth", "inbox", "tasks", "centers", "files", "monitor", "dashboard", "clock"]
 
 ROLE_LABELS = {
-    "authority": _l("主管部门"), "sponsor": _l("推荐单位"), "applicant": _l("建设单位"), "council": _l("理事会"),
+    "authority": _l("主管部门"), "sponsor": _l("推荐单位"), "local_authority": _l("地方科技管理部门"),
+    "applicant": _l("建设单位"), "council": _l("理事会"),
     "expert": _l("专家"), "evaluator": _l("评估机构"), "supervisor": _l("监督人员"), "designer": _l("流程设计"),
     "admin": _l("管理员"),
 }

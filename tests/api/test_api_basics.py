@@ -120,8 +120,8 @@ def test_demo_command_prints_working_credentials(app: Flask, client: FlaskClient
     assert len(demo["centers"]) == 5 and {c["policy"] for c in demo["centers"]} == {
         "national", "xpcc", "nmg2020", "nmg2025", "jinzhong"}
     roles = {u["role"] for u in demo["users"]}
-    assert roles == {"authority", "sponsor", "applicant", "council", "expert", "evaluator", "supervisor",
-                     "designer", "admin"}
+    assert roles == {"authority", "sponsor", "local_authority", "applicant", "council", "expert", "evaluator",
+                     "supervisor", "designer", "admin"}
     user = next(u for u in demo["users"] if u["name"] == "nmg2025_applicant")
     assert set(user) >= {"name", "role", "policy", "organisation", "token", "password"}
     response = client.get("/api/v1/tasks", headers={"Authorization": f"Bearer {user['token']}"})

@@ -47,7 +47,7 @@ def test_start_computes_deadline_and_arms_timers(people: dict[str, Any], started
 
 def test_approved_by_both_reviewers(people: dict[str, Any], started: dict[str, Any]) -> None:
     complete(people["applicant"], "submit_report", GOOD_REPORT)
-    complete(people["sponsor"], "sponsor_review", {"decision": "approve", "comment": "同意"})
+    complete(people["local_authority"], "sponsor_review", {"decision": "approve", "comment": "同意"})
     complete(people["authority"], "authority_review", {"decision": "approve"})
     final = instance(people["supervisor"], started["id"])
     assert final["status"] == "completed"
@@ -59,21 +59,21 @@ def test_approved_by_both_reviewers(people: dict[str, Any], started: dict[str, A
     assert all(e["article"] for e in events if e["kind"] == "element_completed")
 
 
-@pytest.mark.parametrize("reviewer,element", [("sponsor", "sponsor_review"), ("authority", "authority_review")])
+@pytest.mark.parametrize("reviewer,element", [("local_authority", "sponsor_review"), ("authority", "authority_review")])
 def test_return_and_resubmit(people: dict[str, Any], started: dict[str, Any], reviewer: str, element: str) -> None:
     complete(people["applicant"], "submit_report", GOOD_REPORT)
     if element == "authority_review":
-        complete(people["sponsor"], "sponsor_review", {"decision": "approve"})
+        complete(people["local_authority"], "sponsor_review", {"decision": "approve"})
     complete(people[reviewer], element, {"decision": "return", "comment": "请补充建设运行数据"})
     complete(people["applicant"], "revise_report", GOOD_REPORT)
-    complete(people["sponsor"], "sponsor_review", {"decision": "approve"})
+    complete(people["local_authority"], "sponsor_review", {"decision": "approve"})
     complete(people["authority"], "authority_review", {"decision": "approve"})
     assert instance(people["supervisor"], started["id"])["status"] == "completed"
 
 
 def test_rejected(people: dict[str, Any], started: dict[str, Any]) -> None:
     complete(people["applicant"], "submit_report", GOOD_REPORT)
-    complete(people["sponsor"], "sponsor_review", {"decision": "reject", "comment": "数据严重失实"})
+    complete(people["local_authority"], "sponsor_review", {"decision": "reject", "comment": "数据严重失实"})
     events = people["supervisor"].get(f"/api/v1/instances/{started['id']}/events").get_json()
     assert events[-1]["kind"] == "instance_completed"
     assert events[-1]["payload"]["result"]["report_status"] == "rejected"
@@ -132,6 +132,25 @@ def test_other_centers_users_cannot_see_or_complete(people: dict[str, Any], star
     assert response.status_code == 404  # another center's task: not revealed
     assert people["applicant_b"].get(f"/api/v1/instances/{started['id']}").status_code == 404
     assert people["sponsor"].post(f"/api/v1/tasks/{task['id']}/complete", json={"data": GOOD_REPORT}).status_code == 403
+
+
+def test_local_st_department_reviews_not_the_organising_unit(people: dict[str, Any], started: dict[str, Any]) -> None:
+    """第二十九条 "经地方科技管理部门审核通过后报科技厅": the center's local S&T department reviews, not the 组织单位."""
+    complete(people["applicant"], "submit_report", GOOD_REPORT)
+    review = only_task(people["local_authority"], "sponsor_review")
+    assert (review["lane"], review["name"], review["article"]) == ("local_authority", "地方科技管理部门审核", "第二十九条")
+    sponsor = people["sponsor"]  # the 组织单位 (第五条) of the same center: sees the center, not the review
+    assert not [t for t in sponsor.get("/api/v1/tasks").get_json() if t["element_id"] == "sponsor_review"]
+    assert sponsor.post(f"/api/v1/tasks/{review['id']}/complete", json={"data": {"decision": "approve"}}).status_code == 403
+    other = people["local_authority_b"]  # center B's local S&T department: center A's task is not revealed
+    assert not [t for t in other.get("/api/v1/tasks").get_json() if t["instance_id"] == started["id"]]
+    assert other.get(f"/api/v1/tasks/{review['id']}").status_code == 404
+    assert other.post(f"/api/v1/tasks/{review['id']}/complete", json={"data": {"decision": "approve"}}).status_code == 404
+    complete(people["local_authority"], "sponsor_review", {"decision": "approve", "comment": "同意"})
+    assert only_task(people["authority"], "authority_review")["instance_id"] == started["id"]
+    events = people["supervisor"].get(f"/api/v1/instances/{started['id']}/events").get_json()
+    [reviewed] = [e for e in events if e["element_id"] == "sponsor_review" and e["kind"] == "element_completed"]
+    assert reviewed["actor"] == people["local_authority"].username
 
 
 def test_completed_task_conflicts(people: dict[str, Any], started: dict[str, Any]) -> None:

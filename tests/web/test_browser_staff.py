@@ -1,4 +1,4 @@
-"""Staff in real headless Chromium: an applicant submits an annual report, a sponsor reviewer approves it."""
+"""Staff in real headless Chromium: an applicant submits an annual report, the local S&T department approves it."""
 from __future__ import annotations
 
 from typing import Any
@@ -19,7 +19,7 @@ def _fill_report(page: Any, data: dict[str, str]) -> None:
         page.fill(f"[name='{name}']", value)
 
 
-def test_applicant_submits_and_sponsor_approves(page: Any, staff: dict[str, Any], report: int) -> None:
+def test_applicant_submits_and_local_st_department_approves(page: Any, staff: dict[str, Any], report: int) -> None:
     page.goto("/login")
     page.wait_for_selector("form #username")
     screenshot(page, "staff-01-login")
@@ -48,13 +48,13 @@ def test_applicant_submits_and_sponsor_approves(page: Any, staff: dict[str, Any]
 
     page.click("form[action='/logout'] button")
     page.wait_for_selector("form #username")
-    browser_login(page, staff["sponsor"])
+    browser_login(page, staff["local_authority"])
     page.locator("tr[data-element=sponsor_review] a").first.click()
     page.wait_for_selector("[data-testid=submissions]")
     assert GOOD_REPORT["summary"] in page.inner_text("[data-testid=submissions]")
     page.check("input[name=decision][value=approve]")
     page.fill("[name=comment]", "同意，报送科技厅。")
-    screenshot(page, "staff-04-sponsor-review")
+    screenshot(page, "staff-04-local-authority-review")
     page.click("[data-testid=complete]")
     page.wait_for_selector("[data-testid=inbox-empty]")
 

@@ -40,7 +40,7 @@ def marker_classes(page: Any, element_id: str) -> str:
 
 @pytest.fixture
 def scene(app: Flask, staff: dict[str, Any]) -> dict[str, int]:
-    """A's report submitted (now with the sponsor); B's not yet, its reminder sent, its deadline ahead."""
+    """A's report submitted (now with the local S&T department); B's not yet, its reminder sent, its deadline ahead."""
     set_clock(app, "2026-12-01T09:00:00+08:00")
     a = start_annual_report(app, staff, "a")
     b = start_annual_report(app, staff, "b")

@@ -315,8 +315,11 @@ def test_save_draft_then_complete_then_conflict(app: Flask, staff: dict[str, Any
 def test_reviewer_sees_report_and_decides(app: Flask, staff: dict[str, Any], report: int) -> None:
     applicant = logged_in(app, staff["applicant"])
     post_form(applicant, f"/tasks/{ready_task_id(app, 'submit_report')}", {**GOOD_REPORT, "action": "complete"})
-    reviewer = logged_in(app, staff["sponsor"])
     review_id = ready_task_id(app, "sponsor_review")
+    organising_unit = logged_in(app, staff["sponsor"])  # the 组织单位 does not review (第二十九条)
+    assert page_of(organising_unit, f"/tasks/{review_id}")[0] == 403
+    assert page_of(logged_in(app, staff["local_authority_b"]), f"/tasks/{review_id}")[0] == 404
+    reviewer = logged_in(app, staff["local_authority"])  # the center's 地方科技管理部门
     status, html = page_of(reviewer, f"/tasks/{review_id}")
     assert status == 200 and GOOD_REPORT["summary"] in html and "本流程已提交的材料" in html
     assert 'type="radio" name="decision" value="approve"' in html and "退回修改" in html
@@ -326,7 +329,7 @@ def test_reviewer_sees_report_and_decides(app: Flask, staff: dict[str, Any], rep
     assert done.status_code == 302
     authority = logged_in(app, staff["authority"])
     html = page_of(authority, f"/tasks/{ready_task_id(app, 'authority_review')}")[1]
-    assert "地方科技管理部门审核" in html and ">同意</span>" in html  # the sponsor's review, read-only
+    assert "地方科技管理部门审核" in html and ">同意</span>" in html  # the first review, read-only
     assert 'value="approve" checked' not in html and "同意</textarea>" not in html  # not prefilled as mine
     post_form(authority, f"/tasks/{ready_task_id(app, 'authority_review')}",
               {"decision": "return", "comment": "请补充数据", "action": "complete"})

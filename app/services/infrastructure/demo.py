@@ -30,6 +30,11 @@ DEMO: dict[str, tuple[str, str, str, str, str, date]] = {
                  "field", date(2024, 6, 1)),
 }
 LANE_ORGS = ("council", "expert", "evaluator")
+# policy -> the center's local S&T department (地方科技管理部门, role local_authority; nmg2025 第二十九条)
+LOCAL_AUTHORITY: dict[str, str] = {
+    "national": "某市科学技术局", "xpcc": "石河子市科学技术局", "nmg2020": "包头市科学技术局",
+    "nmg2025": "鄂尔多斯市科学技术局", "jinzhong": "晋中市榆次区科技管理部门",
+}
 
 
 def seed_demo() -> dict[str, Any]:
@@ -41,6 +46,7 @@ def seed_demo() -> dict[str, Any]:
             "authority": organisation(authority, "authority", policy),
             "sponsor": organisation(sponsor, "sponsor", policy),
             "applicant": organisation(applicant, "applicant", policy),
+            "local_authority": organisation(LOCAL_AUTHORITY[policy], "local_authority", policy),
         }
         for role in LANE_ORGS:
             orgs[role] = organisation(f"{center_name}{_LANE_SUFFIX[role]}", role, policy)
@@ -54,6 +60,10 @@ def seed_demo() -> dict[str, Any]:
             center.organisations = [CenterOrganisation(role=r, organisation_id=o.id) for r, o in orgs.items()]
             db.session.add(center)
             db.session.flush()
+        else:  # a demo center seeded before a role existed gets that role's organisation
+            present = {o.role for o in center.organisations}
+            center.organisations.extend(
+                CenterOrganisation(role=r, organisation_id=o.id) for r, o in orgs.items() if r not in present)
         centers.append({"id": center.id, "policy": policy, "name": center.name})
         for role in ROLES:
             org = orgs.get(role, orgs["authority"])
