@@ -45,6 +45,7 @@ POLICY_LABELS = {
 PROCEDURE_LABELS = {
     "establishment": _l("建设申报"), "preparation": _l("筹建与验收"), "annual_report": _l("年度报告"),
     "evaluation": _l("评估"), "major_change": _l("重大事项变更"), "revocation": _l("撤销"),
+    "appointments": _l("理事会名单及主任任免备案"),
 }
 
 
