@@ -20,33 +20,13 @@ from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError
 from app.extensions import csrf, limiter, login_manager
+from app.labels import POLICY_LABELS, PROCEDURE_LABELS, ROLE_LABELS, STATUS_LABELS
 from app.vocabulary import OVERSIGHT_ROLES, ProcessKey
 from app.web.form_decoding import input_name
 
 # modules under app/web that define a blueprint named `bp`, registered in this order
 BLUEPRINT_MODULES: list[str] = ["auth", "inbox", "tasks", "centers", "files", "monitor", "dashboard", "clock"]
 
-ROLE_LABELS = {
-    "authority": _l("主管部门"), "sponsor": _l("推荐单位"), "local_authority": _l("地方科技管理部门"),
-    "applicant": _l("建设单位"), "council": _l("理事会"),
-    "expert": _l("专家"), "evaluator": _l("评估机构"), "supervisor": _l("监督人员"), "designer": _l("流程设计"),
-    "admin": _l("管理员"),
-}
-STATUS_LABELS = {
-    "proposed": _l("拟建"), "cultivating": _l("培育"), "approved_for_preparation": _l("批准筹建"),
-    "under_construction": _l("建设中"), "established": _l("已成立"), "rectifying": _l("整改中"),
-    "revoked": _l("已撤销"), "running": _l("进行中"), "completed": _l("已完成"), "error": _l("出错"),
-    "suspended": _l("已暂停"), "terminated": _l("已终止"), "ready": _l("待办"), "cancelled": _l("已取消"),
-}
-POLICY_LABELS = {
-    "national": _l("国家技术创新中心"), "xpcc": _l("兵团技术创新中心"), "nmg2020": _l("内蒙古（2020版）"),
-    "nmg2025": _l("内蒙古（2025版）"), "jinzhong": _l("晋中市技术创新中心"),
-}
-PROCEDURE_LABELS = {
-    "establishment": _l("建设申报"), "preparation": _l("筹建与验收"), "annual_report": _l("年度报告"),
-    "evaluation": _l("评估"), "major_change": _l("重大事项变更"), "revocation": _l("撤销"),
-    "appointments": _l("理事会名单及主任任免备案"),
-}
 
 
 def init_web(app: Flask) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app.errors import Conflict, ProcessError
+from app.labels import STATUS_LABELS
 from app.models import Center
 from app.services.centers.policies import policy
 from app.vocabulary import CenterStatus, ProcessKey
@@ -54,12 +55,8 @@ def start_rule(policy_key: str, procedure: str) -> StartRule | None:
 
 
 def _status_name(status: str) -> str:
-    labels = {
-        CenterStatus.PROPOSED: _("拟建"), CenterStatus.CULTIVATING: _("培育"),
-        CenterStatus.APPROVED_FOR_PREPARATION: _("批准筹建"), CenterStatus.UNDER_CONSTRUCTION: _("建设中"),
-        CenterStatus.ESTABLISHED: _("已成立"), CenterStatus.RECTIFYING: _("整改中"), CenterStatus.REVOKED: _("已撤销"),
-    }
-    return f"{labels[CenterStatus(status)]}（{status}）" if status in labels else status
+    label = STATUS_LABELS.get(status)
+    return f"{label}（{status}）" if label is not None else status
 
 
 def require_transition(center: Center, target: str, cited: str) -> Transition:
