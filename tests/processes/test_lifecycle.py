@@ -88,3 +88,18 @@ def test_revocation_ends_the_centers_other_procedures_and_empties_their_inboxes(
     assert instance(supervisor, revocation["id"])["status"] == "completed"  # the revocation itself runs to its end
     late = applicant.post(f"/api/v1/tasks/{report['ready_tasks'][0]['id']}/complete", json={"data": GOOD_REPORT})
     assert late.status_code == 409
+
+
+def test_a_task_whose_lane_has_no_organisation_on_the_center_is_flagged(app: Flask, people: dict[str, Any]) -> None:
+    supervisor = people["supervisor"]
+    orgs = people["authority"].get(f"/api/v1/centers/{people['centers']['a']}").get_json()["organisations"]
+    orgs.pop("local_authority")  # a center registered before 第二十九条's reviewer had its own role
+    center_id = people["authority"].post("/api/v1/centers", json={
+        "name": "缺少地方科技管理部门的中心", "policy": "nmg2025", "status": "established",
+        "approved_at": "2025-01-01", "established_at": "2025-01-01", "organisations": orgs}).get_json()["id"]
+    rewind_clock(app, "2027-01-10T09:00:00+08:00")
+    report = start(supervisor, "nmg2025_annual_report", center_id, {"report_year": 2026})
+    act(people["applicant"], report["id"], "submit_report", GOOD_REPORT)
+    [flag] = [e for e in events(supervisor, report["id"]) if e["kind"] == "warning"
+              and e["payload"].get("code") == "lane_without_organisation"]
+    assert flag["payload"]["lane"] == "local_authority" and flag["element_id"] == "sponsor_review"

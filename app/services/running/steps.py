@@ -11,6 +11,7 @@ from app.engine.runtime import Workflow
 from app.engine.views import StepOutcome
 from app.errors import Conflict, NotFound
 from app.extensions import db
+from app.labels import ROLE_LABELS
 from app.models import Center, CenterOrganisation, Event, HumanTask, ProcessInstance, Timer
 from app.services import transactions
 from app.services.infrastructure.definitions import process_for_definition
@@ -104,6 +105,13 @@ def _sync_human_tasks(
             }
             for task in new
         ])
+        for task in new:
+            if task.lane and instance.center_id is not None and task.lane not in organisations:
+                # nobody's inbox would show it: supervisors see why in the trail (the center lacks that role)
+                add_event(instance, now, "system", "warning", element_id=task.element_id, element_name=task.name,
+                          article=task.article, payload={
+                              "code": "lane_without_organisation", "lane": task.lane,
+                              "message": f"中心没有登记“{ROLE_LABELS.get(task.lane, task.lane)}”单位：任务“{task.name}”无人可办理，请补登该单位"})
     gone = outcome.ready_before - {t.task_id for t in ready} - handled
     if gone:
         db.session.execute(
