@@ -170,6 +170,9 @@ def test_authority_extends_the_preparation_period(app: Flask, people: dict[str, 
     assert center(supervisor, due["center_id"])["profile"]["preparation_extended_to"] == "2028-03-31"
     [timer] = [t for t in instance(supervisor, inst)["timers"] if t["element_id"] == "timer_preparation_end"]
     assert timer["due_at"].startswith("2028-03-31T15:59:59")  # end of the day 科技厅 set, China time
+    [period] = [d for d in supervisor.get(f"/api/v1/centers/{due['center_id']}/deadlines").get_json()
+                if d["kind"] == "preparation_end"]
+    assert period["due"].startswith("2028-03-31") and period["configured"] is True and "延长" in period["note"]
     set_clock(supervisor, "2028-04-01T00:00:00+08:00")
     assert "submit_assessment" in ready(supervisor, inst)
     assert not [e for e in events(supervisor, inst) if e["kind"] == "procedure_started"]

@@ -114,6 +114,18 @@ def _years_after(center: Center, kind: str, section: str, label: str, start: dat
     return [Deadline(kind, period, end_of_day(end), rule.get("article", ""), configured, note)]
 
 
+def _preparation(center: Center) -> list[Deadline]:
+    """The 筹建期 end; moved to the date the authority set when it extended the period after a failed assessment."""
+    found = _years_after(center, "preparation_end", "preparation", _("筹建期"), center.approved_at)
+    extended = _profile_date(center, "preparation_extended_to")
+    if not found or extended is None or center.established_at is not None:
+        return found
+    statutory = found[0]
+    note = _("筹建期原定 %(end)s 届满；考核未通过后经科技厅决定延长至 %(extended)s（文件未规定延长）",
+             end=statutory.due.date().isoformat(), extended=extended.isoformat())
+    return [Deadline(statutory.kind, statutory.period, end_of_day(extended), statutory.article, True, note)]
+
+
 @dataclass(frozen=True)
 class EvaluationCycle:
     """The k-th periodic evaluation of a center: the period it closes and whether its length is the text's."""
@@ -184,7 +196,7 @@ def _profile_date(center: Center, key: str) -> date | None:
 def center_deadlines(center: Center, now: datetime) -> list[Deadline]:
     """The center's statutory deadlines at `now`: one-off periods, and the next annual report and evaluation."""
     found = [
-        *_years_after(center, "preparation_end", "preparation", _("筹建期"), center.approved_at),
+        *_preparation(center),
         *_years_after(center, "construction_end", "construction", _("建设期"), center.approved_at),
         *_annual_report(center, now),
         *_evaluation(center, now),
