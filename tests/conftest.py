@@ -111,8 +111,6 @@ def make_app(database_url: str, **config: Any) -> Flask:
     reused: its config is restored to the first build's before `config` is applied, and rate-limit
     counters are cleared. The database itself is fresh for every test (see `database_url`).
     """
-    from app.services.infrastructure.deploy import deploy_directory
-
     cached = _APPS.get(database_url)
     if cached is None:
         app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TIC_CLOCK": "simulated", "TESTING": True})
@@ -122,8 +120,8 @@ def make_app(database_url: str, **config: Any) -> Flask:
     app.config.update(baseline)
     app.config.update(config)
     _reset_rate_limits()
-    with app.app_context():
-        deploy_directory(ROOT / "processes")
+    # the repository's processes are deployed once per database (the SQLite template, the PostgreSQL database,
+    # whose process_definition rows survive truncation): redeploying here cost ~45 ms per test
     return app
 
 
