@@ -47,7 +47,6 @@ LANE_ROLES = (Role.AUTHORITY, Role.SPONSOR, Role.LOCAL_AUTHORITY, Role.APPLICANT
 OVERSIGHT_ROLES = (Role.ADMIN, Role.SUPERVISOR, Role.AUTHORITY)  # see every center of their policy
 STARTER_ROLES = (*OVERSIGHT_ROLES, Role.SPONSOR, Role.APPLICANT)  # may start procedures
 CENTER_CREATOR_ROLES = OVERSIGHT_ROLES  # may register centers
-INSTANCE_ADMIN_ROLES = (Role.ADMIN, Role.SUPERVISOR)  # suspend, resume, terminate
 CLOCK_ROLES = (Role.ADMIN, Role.SUPERVISOR)  # move the simulated clock
 
 

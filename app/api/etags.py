@@ -7,6 +7,7 @@ error under pytest) and then requires it (428), while here `If-Match` is optiona
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import request
@@ -40,6 +41,15 @@ def check_if_match(tag: str) -> None:
     """Refuse with 412 when the request's `If-Match` names neither `tag` nor `*` (no `If-Match`: no check)."""
     if request.if_match and not request.if_match.contains(tag):
         raise PreconditionFailed()
+
+
+def if_match_instance() -> Callable[[int, int], bool] | None:
+    """The request's `If-Match` as a condition on an instance's (id, version), for a service to check under its
+    lock; None when the request sends no `If-Match`."""
+    sent = request.if_match
+    if not sent:
+        return None
+    return lambda instance_id, version: sent.contains(instance_etag(instance_id, version))
 
 
 def precondition_version(instance_id: int, current_version: int) -> int | None:

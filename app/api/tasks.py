@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from app.api.auth import authenticate, current_user
-from app.api.etags import ETAG_HEADERS, IF_MATCH_PARAMETER, instance_etag, with_etag
+from app.api.etags import ETAG_HEADERS, IF_MATCH_PARAMETER, if_match_instance, instance_etag, with_etag
 from app.api.objects import with_extra
 from app.api.paging import TOTAL_COUNT_HEADERS, PageQuerySchema, paged
 from app.api.responses import secured
@@ -131,10 +131,5 @@ class TaskComplete(MethodView):
     def post(self, body: dict[str, Any], task_id: int) -> HumanTask:
         """Complete a task: 422 with per-field errors, 404 if not visible, 403 if not yours, 409 if claimed by a
         colleague or no longer ready (or `instance_version` is stale), 412 if `If-Match` no longer matches."""
-        if_match = request.if_match
-
-        def still_matches(instance_id: int, version: int) -> bool:
-            return if_match.contains(instance_etag(instance_id, version))
-
         return actions.complete(current_user(), task_id, body["data"], expected_version=body.get("instance_version"),
-                                precondition=still_matches if if_match else None)
+                                precondition=if_match_instance())

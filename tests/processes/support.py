@@ -199,3 +199,12 @@ def decline_running_revocation(people: dict[str, Any], center_id: int, ground: s
                  if i["process_key"] == "nmg2025_revocation" and i["status"] != "completed"]
     act(supervisor, running["id"], "verify_grounds", {"ground": ground, "facts": "经核实。", "evidence": FILE})
     act(people["authority"], running["id"], "authority_revocation_decision", {"decision": "reject", "comment": "不予撤销。"})
+
+
+def start_and_submit(actor: Actor, process_key: str, center_id: int, element_id: str,
+                     body: dict[str, Any]) -> int:
+    """Start `process_key`, check that `element_id` is its first task, complete it with `body`; the instance id."""
+    started = start(actor, process_key, center_id)
+    assert [t["element_id"] for t in started["ready_tasks"]] == [element_id]
+    act(actor, started["id"], element_id, body)
+    return int(started["id"])

@@ -20,6 +20,7 @@ from tests.processes.support import (
     result,
     rewind_clock,
     start,
+    start_and_submit,
 )
 from tests.processes.support import ready_elements as ready
 
@@ -43,10 +44,7 @@ def submitted(app: Flask, people: dict[str, Any]) -> Any:
     rewind_clock(app, "2026-03-01T09:00:00+08:00")
 
     def begin(body: dict[str, Any]) -> int:
-        started = start(people["applicant"], "nmg2025_appointments", people["centers"]["a"])
-        assert [t["element_id"] for t in started["ready_tasks"]] == ["submit_appointment"]
-        act(people["applicant"], started["id"], "submit_appointment", body)
-        return int(started["id"])
+        return start_and_submit(people["applicant"], "nmg2025_appointments", people["centers"]["a"], "submit_appointment", body)
 
     return begin
 

@@ -16,6 +16,7 @@ from tests.processes.support import (
     result,
     rewind_clock,
     start,
+    start_and_submit,
 )
 from tests.processes.support import ready_elements as ready
 
@@ -41,10 +42,7 @@ def change(app: Flask, people: dict[str, Any]) -> Any:
     rewind_clock(app, "2027-03-01T09:00:00+08:00")
 
     def begin(body: dict[str, Any]) -> int:
-        started = start(people["applicant"], "nmg2025_major_change", people["centers"]["a"])
-        assert [t["element_id"] for t in started["ready_tasks"]] == ["submit_change_request"]
-        act(people["applicant"], started["id"], "submit_change_request", body)
-        return int(started["id"])
+        return start_and_submit(people["applicant"], "nmg2025_major_change", people["centers"]["a"], "submit_change_request", body)
 
     return begin
 

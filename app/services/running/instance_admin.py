@@ -28,7 +28,7 @@ from app.services.people import access
 from app.services.running.ending import end_for_good
 from app.services.running.events import add_event
 from app.services.running.steps import lock_instance
-from app.vocabulary import ACTIVE_STATUSES, OPEN_STATUSES, InstanceStatus
+from app.vocabulary import ACTIVE_STATUSES, OPEN_STATUSES, InstanceStatus, Role
 
 REASON_MAX = 500
 # action -> statuses it may start from
@@ -42,9 +42,9 @@ EVENT_KINDS = {"suspend": "instance_suspended", "resume": "instance_resumed", "t
 
 def may_administer(user: User, center: Center | None) -> bool:
     """Administrators anywhere; supervisors for centers of their own policy (or every policy if unscoped)."""
-    if user.role == "admin":
+    if user.role == Role.ADMIN:
         return True
-    if user.role != "supervisor":
+    if user.role != Role.SUPERVISOR:
         return False
     return center is None or user.policy is None or user.policy == center.policy
 
