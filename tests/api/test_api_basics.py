@@ -117,8 +117,15 @@ def test_demo_command_prints_working_credentials(app: Flask, client: FlaskClient
     result = app.test_cli_runner().invoke(main, ["demo", "--json"])
     assert result.exit_code == 0, result.output
     demo = json.loads(result.output)
-    assert len(demo["centers"]) == 5 and {c["policy"] for c in demo["centers"]} == {
-        "national", "xpcc", "nmg2020", "nmg2025", "jinzhong"}
+    assert {c["policy"] for c in demo["centers"]} == {"national", "xpcc", "nmg2020", "nmg2025", "jinzhong"}
+    by_name = {c["name"]: c for c in demo["centers"]}
+    # jinzhong: both establishment paths (第七条) can be tried — a county host and a local-university host
+    assert by_name["晋中市功能食品技术创新中心"]["status"] == by_name["晋中市新型建材技术创新中心"]["status"] == "proposed"
+    assert {"jinzhong_university_applicant", "jinzhong_county_sponsor", "national_comprehensive_sponsor",
+            "xpcc_university_applicant"} <= {u["name"] for u in demo["users"]}
+    # a person's display name with the organisation, never a login name
+    assert all(u["display_name"].endswith(f"（{u['organisation']}）") for u in demo["users"])
+    assert len({u["name"] for u in demo["users"]}) == len(demo["users"])
     roles = {u["role"] for u in demo["users"]}
     assert roles == {"authority", "sponsor", "local_authority", "applicant", "council", "expert", "evaluator",
                      "supervisor", "designer", "admin"}

@@ -1,0 +1,137 @@
+"""The demo's organisations, centers and people, as data: per policy, the centers a new user can try.
+
+The first center of a policy is its main demo center: the policy's users (`<policy>_<role>`) belong to its
+organisations. A further center's organisations that differ from the main center's get their own users
+(`<policy>_<slug>_<role>`), so every lane of every demo center has someone to act in it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from app.vocabulary import CenterStatus, Role
+
+
+@dataclass(frozen=True)
+class DemoCenter:
+    """One demo center: its organisations by role (names), its state and its profile."""
+
+    slug: str
+    name: str
+    category: str
+    status: CenterStatus
+    organisations: dict[str, str]
+    approved_at: date | None = None
+    established_at: date | None = None
+    profile: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DemoPolicy:
+    """A policy's authority (its supervisors sit there too) and demo centers, the main one first."""
+
+    authority: str
+    centers: tuple[DemoCenter, ...]
+
+
+def _lanes(center_name: str, evaluator: str | None = None) -> dict[str, str]:
+    """The center's own council and expert panel, and the evaluation agency (third-party, shared if named)."""
+    return {Role.COUNCIL: f"{center_name}理事会", Role.EXPERT: f"{center_name}专家组",
+            Role.EVALUATOR: evaluator or f"{center_name}第三方评估机构"}
+
+
+def _unit(name: str, role: str, kind: str, **extra: Any) -> dict[str, Any]:
+    return {"name": name, "role": role, "kind": kind, **extra}
+
+
+NATIONAL_EVALUATOR = "国家科技评估示范中心"   # 第二十七条: 委托第三方机构实施
+XPCC_EVALUATOR = "兵团科技评估示范中心"       # 第二十一条: 委托第三方机构实施
+
+DEMO: dict[str, DemoPolicy] = {
+    "national": DemoPolicy("科学技术部", (
+        DemoCenter(
+            "field", "国家示范领域技术创新中心", "field", CenterStatus.ESTABLISHED,
+            {Role.SPONSOR: "某省科学技术厅", Role.APPLICANT: "某国家技术创新中心建设主体单位",
+             Role.LOCAL_AUTHORITY: "某市科学技术局", **_lanes("国家示范领域技术创新中心", NATIONAL_EVALUATOR)},
+            date(2023, 3, 1), date(2023, 3, 1),
+            {"field": "示范领域", "units": [_unit("某国家技术创新中心建设主体单位", "lead", "enterprise")]},
+        ),
+        DemoCenter(
+            "comprehensive", "长江示范国家技术创新中心", "comprehensive", CenterStatus.ESTABLISHED,
+            {Role.SPONSOR: "某省人民政府", Role.APPLICANT: "长江示范创新研究院有限公司",
+             Role.LOCAL_AUTHORITY: "某省会城市科学技术局", **_lanes("长江示范国家技术创新中心", NATIONAL_EVALUATOR)},
+            date(2022, 9, 1), date(2022, 9, 1),
+            {"field": "长江示范", "units": [_unit("长江示范创新研究院有限公司", "lead", "institute")]},
+        ),
+    )),
+    "xpcc": DemoPolicy("兵团科学技术局", (
+        DemoCenter(
+            "enterprise", "兵团示范农业装备技术创新中心", "field", CenterStatus.ESTABLISHED,
+            {Role.SPONSOR: "第八师石河子市科技局", Role.APPLICANT: "新疆示范农业装备有限公司",
+             Role.LOCAL_AUTHORITY: "石河子市科学技术局", **_lanes("兵团示范农业装备技术创新中心", XPCC_EVALUATOR)},
+            date(2025, 5, 20), date(2025, 5, 20),
+            {"field": "农业装备", "units": [_unit("新疆示范农业装备有限公司", "lead", "enterprise")]},
+        ),
+        DemoCenter(
+            "university", "兵团示范棉花育种技术创新中心", "field", CenterStatus.ESTABLISHED,
+            {Role.SPONSOR: "石河子大学科学技术处", Role.APPLICANT: "石河子大学",
+             Role.LOCAL_AUTHORITY: "石河子市科学技术局", **_lanes("兵团示范棉花育种技术创新中心", XPCC_EVALUATOR)},
+            date(2024, 4, 1), date(2024, 4, 1),
+            {"field": "棉花育种", "units": [
+                _unit("石河子大学", "lead", "university"),
+                _unit("新疆示范种业有限公司", "co_builder", "enterprise", is_xpcc_enterprise=True),
+                _unit("兵团示范棉业集团有限公司", "co_builder", "enterprise", is_xpcc_enterprise=True),
+            ]},
+        ),
+    )),
+    "nmg2020": DemoPolicy("内蒙古自治区科学技术厅（2020）", (
+        DemoCenter(
+            "main", "内蒙古自治区稀土功能材料技术创新中心", "field", CenterStatus.ESTABLISHED,
+            {Role.SPONSOR: "包头市人民政府", Role.APPLICANT: "包头示范稀土研究院",
+             Role.LOCAL_AUTHORITY: "包头市科学技术局", **_lanes("内蒙古自治区稀土功能材料技术创新中心")},
+            date(2022, 4, 1), date(2022, 4, 1),
+        ),
+    )),
+    "nmg2025": DemoPolicy("内蒙古自治区科学技术厅", (
+        DemoCenter(
+            "main", "内蒙古自治区现代煤化工技术创新中心", "field", CenterStatus.ESTABLISHED,
+            {Role.SPONSOR: "鄂尔多斯市人民政府", Role.APPLICANT: "鄂尔多斯示范能源集团有限公司",
+             Role.LOCAL_AUTHORITY: "鄂尔多斯市科学技术局", **_lanes("内蒙古自治区现代煤化工技术创新中心")},
+            date(2025, 9, 10), date(2025, 9, 10),
+        ),
+    )),
+    "jinzhong": DemoPolicy("晋中市科学技术局", (
+        DemoCenter(
+            "main", "晋中市智能装备技术创新中心", "field", CenterStatus.ESTABLISHED,
+            {Role.SPONSOR: "榆次区科学技术局", Role.APPLICANT: "晋中示范装备制造有限公司",
+             Role.LOCAL_AUTHORITY: "晋中市榆次区科技管理部门", **_lanes("晋中市智能装备技术创新中心")},
+            date(2024, 6, 1), date(2024, 6, 1),
+            {"field": "智能装备", "units": [_unit("晋中示范装备制造有限公司", "lead", "enterprise")]},
+        ),
+        # 第七条: a host that is a local university (驻地高校) applies to 市科技局 directly: no county department
+        DemoCenter(
+            "university", "晋中市功能食品技术创新中心", "field", CenterStatus.PROPOSED,
+            {Role.APPLICANT: "晋中示范学院",
+             Role.LOCAL_AUTHORITY: "晋中市榆次区科技管理部门", **_lanes("晋中市功能食品技术创新中心")},
+            profile={"field": "功能食品", "units": [
+                _unit("晋中示范学院", "lead", "university", is_local_university=True)]},
+        ),
+        # 第七条: a county host applies through its county S&T department (主管部门, sponsor lane)
+        DemoCenter(
+            "county", "晋中市新型建材技术创新中心", "field", CenterStatus.PROPOSED,
+            {Role.SPONSOR: "太谷区科学技术局", Role.APPLICANT: "太谷示范新材料有限公司",
+             Role.LOCAL_AUTHORITY: "太谷区科学技术局", **_lanes("晋中市新型建材技术创新中心")},
+            profile={"field": "新型建材", "units": [_unit("太谷示范新材料有限公司", "lead", "enterprise")]},
+        ),
+    )),
+}
+
+# Demo people get these names in turn (display name: 姓名（单位）).
+PERSON_NAMES = (
+    "张伟", "王芳", "李娜", "刘洋", "陈静", "杨帆", "赵磊", "黄敏", "周杰", "吴婷", "徐强", "孙丽", "马超", "朱琳",
+    "胡斌", "郭颖", "何军", "高洁", "林峰", "罗敏", "郑浩", "梁雪", "谢涛", "宋佳", "唐亮", "许萍", "韩冰", "冯刚",
+    "邓红", "曹阳", "彭飞", "曾梅", "肖鹏", "田甜", "董鑫", "袁媛", "潘越", "于洋", "蒋琦", "蔡明", "余欢", "杜鹃",
+    "叶青", "程远", "魏然", "苏晴", "吕斌", "丁宁", "任杰", "沈璐", "姚远", "卢骏", "姜楠", "崔岩", "钟瑶", "谭静",
+    "陆峰", "汪洁", "范磊", "金鑫", "石磊", "廖凯", "贾婷", "夏雨", "韦东", "付强", "方圆", "白雪", "邹凯", "孟琳",
+)
