@@ -56,8 +56,8 @@ def deploy(path: Path | None) -> None:
     root = path or Path(current_app.config["TIC_PROCESSES_DIR"])
     try:
         results = deploy_directory(root)
-    except DomainError as err:
-        raise click.ClickException(f"{err.message} {json.dumps(err.errors, ensure_ascii=False) if err.errors else ''}") from err
+    except DomainError as err:  # one line: the file, the line and the reason (the message names them)
+        raise click.ClickException(err.message) from err
     for item in results:
         click.echo(f"{item.key} v{item.version} {'deployed' if item.created else 'unchanged'}")
 

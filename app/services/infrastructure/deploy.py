@@ -57,7 +57,11 @@ def deploy_file(path: Path, root: Path) -> list[Deployed]:
     if policy not in POLICIES:
         raise ProcessError(_("%(file)s: 未知政策目录 %(policy)r", file=rel, policy=policy))
     deployed = []
-    for key, name, executable in process_ids(rel, bundle[rel]):
+    try:
+        found = process_ids(rel, bundle[rel])
+    except BpmnDefinitionError as err:  # malformed XML: the file, line and reason, like any invalid element
+        raise ProcessError(str(err), {"bpmn": [err.as_dict()]}) from err
+    for key, name, executable in found:
         if not executable:
             continue
         if not key.startswith(f"{policy}_"):
