@@ -4,4 +4,4 @@ from handlers.registry import HandlerContext, UnknownOperator, call, operator, r
 __all__ = ["HandlerContext", "UnknownOperator", "call", "operator", "registered"]
 
 # Importing the modules registers their operators.
-from handlers import center_ops, checks, notify, time_ops  # noqa: E402,F401
+from handlers import center_ops, checks, notify, policy_ops, time_ops  # noqa: E402,F401
