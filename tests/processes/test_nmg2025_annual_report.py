@@ -159,3 +159,30 @@ def test_completed_task_conflicts(people: dict[str, Any], started: dict[str, Any
     again = people["applicant"].post(f"/api/v1/tasks/{task['id']}/complete", json={"data": GOOD_REPORT})
     assert again.status_code == 409
     assert again.get_json()["code"] == 409
+
+
+def test_escalation_ends_when_the_late_report_is_approved(people: dict[str, Any], started: dict[str, Any]) -> None:
+    supervisor = people["supervisor"]
+    set_clock(supervisor, "2027-02-01T00:00:00+08:00")
+    assert [t for t in supervisor.get("/api/v1/tasks").get_json()
+            if t["element_id"] == "escalate_overdue" and t["instance_id"] == started["id"]]
+    complete(people["applicant"], "submit_report", GOOD_REPORT)  # late, but submitted (第三十一条(一) counts it)
+    complete(people["local_authority"], "sponsor_review", {"decision": "approve"})
+    complete(people["authority"], "authority_review", {"decision": "approve"})
+    final = instance(supervisor, started["id"])
+    assert final["status"] == "completed" and final["ready_tasks"] == []
+    assert not [t for t in supervisor.get("/api/v1/tasks").get_json() if t["instance_id"] == started["id"]]
+
+
+def test_no_reminder_for_a_report_started_after_its_deadline(people: dict[str, Any]) -> None:
+    supervisor, applicant = people["supervisor"], people["applicant_b"]
+    set_clock(supervisor, "2027-03-01T09:00:00+08:00")  # center B's 2026 report is started by the scheduler now
+    b_reports = [i for i in supervisor.get(f"/api/v1/instances?center_id={people['centers']['b']}").get_json()
+                 if i["process_key"] == "nmg2025_annual_report"]
+    [late] = [i for i in b_reports if i["business_key"].endswith(":2026")]  # due 2027-01-31, reminder 2027-01-01
+    events = supervisor.get(f"/api/v1/instances/{late['id']}/events").get_json()
+    assert [e["payload"]["template"] for e in events if e["kind"] == "notification"] == ["annual_report_overdue"]
+    [skipped] = [e for e in events if e["kind"] == "notification_skipped"]
+    assert skipped["payload"]["template"] == "annual_report_reminder"
+    assert not [n for n in applicant.get("/api/v1/notifications").get_json()
+                if n["template"] == "annual_report_reminder" and n["instance_id"] == late["id"]]

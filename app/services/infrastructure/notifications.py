@@ -27,6 +27,9 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
     "generic": ("流程通知：{center}", "{message}"),
 }
+# Templates that remind of a deadline before it: once the deadline has passed (a procedure started late, or a
+# reminder timer fired late) a reminder would contradict the overdue notice, so it is not sent.
+REMINDERS = frozenset({"annual_report_reminder"})
 
 
 def _render(template: str, context: dict[str, Any]) -> tuple[str, str]:
@@ -45,6 +48,13 @@ def deliver_notification(
 ) -> None:
     """Notify the users of the effect's role in the center's organisation for that role (and log it)."""
     role = str(effect["role"])
+    deadline = effect.get("due") or _data_value(instance, "due_at")
+    if str(effect["template"]) in REMINDERS and _passed(deadline, now):
+        db.session.add(Event(
+            instance_id=instance.id, center_id=instance.center_id, at=now, actor="system", kind="notification_skipped",
+            element_id=effect.get("element_id"), payload={"role": role, "template": effect["template"], "due": deadline},
+        ))
+        return
     organisation_id = center.organisation_for(role) if center else None
     recipients = list(
         db.session.scalars(
@@ -54,7 +64,7 @@ def deliver_notification(
     context = {
         "center": center.name if center else "—",
         "year": effect.get("report_year") or _data_value(instance, "report_year"),
-        "due": _readable(effect.get("due") or _data_value(instance, "due_at")),
+        "due": _readable(deadline),
         "message": effect.get("message") or "",
     }
     title, body = _render(str(effect["template"]), context)
@@ -73,6 +83,14 @@ def deliver_notification(
             },
         )
     )
+
+
+def _passed(deadline: Any, now: datetime) -> bool:
+    """Whether an ISO deadline lies before `now` (an unreadable or missing one has not passed)."""
+    try:
+        return isinstance(deadline, str) and datetime.fromisoformat(deadline) < now
+    except (ValueError, TypeError):
+        return False
 
 
 def _readable(value: Any) -> Any:
