@@ -22,6 +22,8 @@ from app.vocabulary import OVERSIGHT_ROLES
 
 CHUNK = 64 * 1024
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
+# bidirectional controls (U+202E shows "gpj.exe" as "exe.jpg") and invisible marks: dropped from names
+_BIDI = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 # types a browser may show inline without risk; anything else is served as an opaque download
 INLINE_SAFE = {"application/pdf", "image/png", "image/jpeg", "image/gif", "text/plain"}
 
@@ -46,8 +48,8 @@ def files_dir() -> Path:
 
 
 def clean_name(filename: str) -> str:
-    """A display name: the last path component, without control or reserved characters, at most 200 chars."""
-    base = re.split(r"[/\\]", filename or "")[-1]
+    """A display name: the last path component, without control, bidirectional or reserved characters, ≤ 200 chars."""
+    base = _BIDI.sub("", re.split(r"[/\\]", filename or "")[-1])
     name = _UNSAFE.sub("_", base).strip(" .") or "file"
     if len(name) > 200:
         stem, dot, ext = name.rpartition(".")

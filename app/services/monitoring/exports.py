@@ -94,6 +94,7 @@ def _write_sheet(book: Workbook, sheet: Sheet) -> None:
     for row in sheet.rows:
         values = [cell_value(c.value(row)) for c in sheet.columns]
         ws.append(values)
+        _as_text(ws[ws.max_row])
         for i, value in enumerate(values):
             widths[i] = max(widths[i], display_width(value))
     for i, _column in enumerate(sheet.columns, start=1):
@@ -107,6 +108,18 @@ def _write_sheet(book: Workbook, sheet: Sheet) -> None:
     ws.freeze_panes = "A2"
     if ws.max_row > 1:
         ws.auto_filter.ref = ws.dimensions
+
+
+# a text cell starting with one of these is a formula (or DDE) to a spreadsheet: OWASP "CSV injection"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(cells: Sequence[Any]) -> None:
+    """Cells whose text would start a formula are written as text (quote prefix), never as a live formula."""
+    for cell in cells:
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 def _safe_title(title: str) -> str:
