@@ -88,4 +88,4 @@ def run_checks(params: Mapping[str, Any], context: HandlerContext) -> dict[str, 
     return outcome
 
 
-from handlers.checks import jinzhong, nmg2020, nmg2025  # noqa: E402,F401
+from handlers.checks import jinzhong, nmg2020, nmg2025, xpcc  # noqa: E402,F401
