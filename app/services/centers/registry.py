@@ -29,6 +29,8 @@ def create_center(
     """Register a center with its organisations by role; commits."""
     if actor.role not in CENTER_CREATOR_ROLES:
         raise Forbidden(_("只有主管部门、监督人员或管理员可以登记技术创新中心"))
+    if policy in POLICIES and not access.may_act_in_policy(actor, policy):
+        raise Forbidden(_("您只能在本政策（%(own)s）下登记技术创新中心", own=actor.policy or "—"))
     errors: dict[str, list[str]] = {}
     if policy not in POLICIES:
         errors["policy"] = [_("政策必须是 %(choices)s 之一", choices="、".join(POLICIES))]
@@ -37,8 +39,11 @@ def create_center(
     for role, org_id in (organisations or {}).items():
         if role not in LANE_ROLES:
             errors.setdefault("organisations", []).append(_("未知角色：%(role)s", role=role))
-        elif db.session.get(Organisation, org_id) is None:
+        elif (found := db.session.get(Organisation, org_id)) is None:
             errors.setdefault("organisations", []).append(_("%(role)s 对应的单位不存在：%(id)s", role=role, id=org_id))
+        elif found.policy != policy:
+            errors.setdefault("organisations", []).append(
+                _("%(role)s 对应的单位 %(name)s 不属于政策 %(policy)s", role=role, name=found.name, policy=policy))
     if errors:
         raise InvalidSubmission(_("技术创新中心信息有误"), errors)
     center = Center(

@@ -35,9 +35,19 @@ def may_see_task(user: User, task: HumanTask, center: Center | None) -> bool:
     return may_see_center(user, center)
 
 
+def may_act_in_policy(user: User, policy: str) -> bool:
+    """Writes stay within the user's policy: admins act in every one, a user of a policy only in it, a user of
+    no policy only through the organisation they hold on a center (never as an oversight role)."""
+    if user.role == Role.ADMIN:
+        return True
+    if user.policy is not None:
+        return user.policy == policy
+    return user.role not in OVERSIGHT_ROLES
+
+
 def may_start(user: User, center: Center) -> bool:
-    """Starting a procedure needs a starter role and sight of the center."""
-    return user.role in STARTER_ROLES and may_see_center(user, center)
+    """Starting a procedure needs a starter role, sight of the center and the center's policy."""
+    return user.role in STARTER_ROLES and may_see_center(user, center) and may_act_in_policy(user, center.policy)
 
 
 def visible_centers_clause(user: User) -> ColumnElement[bool]:
