@@ -62,6 +62,24 @@ def deploy(path: Path | None) -> None:
         click.echo(f"{item.key} v{item.version} {'deployed' if item.created else 'unchanged'}")
 
 
+@main.command("validate")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@with_appcontext
+def validate(path: Path | None) -> None:
+    """Check BPMN files under PATH (default: processes/) with the designer's rules; exit 1 on any problem."""
+    from app.services.design.validation import validate_path
+
+    processes_dir = Path(current_app.config["TIC_PROCESSES_DIR"])
+    results = validate_path(path or processes_dir, processes_dir=processes_dir,
+                            forms_dir=Path(current_app.config["TIC_FORMS_DIR"]))
+    problems = [(file, p) for file, found in results.items() for p in found]
+    for file, problem in problems:
+        click.echo(f"{file}: {problem.element_id or '-'}: [{problem.rule}] {problem.message}")
+    if problems:
+        raise SystemExit(1)
+    click.echo(f"{len(results)} 个 BPMN 文件均通过校验")
+
+
 @main.group("user")
 def user() -> None:
     """Manage users."""
