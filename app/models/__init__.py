@@ -3,6 +3,7 @@ from app.models.audit import Event, Notification
 from app.models.calendar import CalendarDay, CalendarYear
 from app.models.centers import Center, CenterOrganisation
 from app.models.clock import ClockState
+from app.models.design import DesignDraft
 from app.models.files import StoredFile
 from app.models.people import Organisation, User
 from app.models.processes import HumanTask, ProcessDefinition, ProcessInstance, Timer
@@ -13,6 +14,7 @@ __all__ = [
     "Center",
     "CenterOrganisation",
     "ClockState",
+    "DesignDraft",
     "Event",
     "HumanTask",
     "Notification",

@@ -26,6 +26,8 @@ class ProcessDefinition(db.Model):  # type: ignore[name-defined,misc]
     bundle: Mapped[dict[str, str]] = mapped_column(JsonType)  # file name -> BPMN XML
     source_path: Mapped[str] = mapped_column(String(300))
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    deployed_by: Mapped[str | None] = mapped_column(String(80))  # None: deployed from processes/ (tic deploy)
+    comment: Mapped[str | None] = mapped_column(Text)  # why (the designer's deploy comment)
 
 
 class ProcessInstance(db.Model):  # type: ignore[name-defined,misc]

@@ -51,9 +51,13 @@ def deploy_directory(root: Path) -> list[Deployed]:
 
 def deploy_file(path: Path, root: Path) -> list[Deployed]:
     """Deploy the executable processes of one file (validated first); the caller commits."""
-    bundle = _bundle_for(path, root)
-    rel = str(path.relative_to(root))
-    policy = path.parent.name
+    return deploy_document(str(path.relative_to(root)), _bundle_for(path, root))
+
+
+def deploy_document(rel: str, bundle: dict[str, str], *, deployed_by: str | None = None,
+                    comment: str | None = None) -> list[Deployed]:
+    """Deploy the processes of `bundle[rel]` (`<policy>/<procedure>.bpmn`), recording who and why; no commit."""
+    policy = rel.split("/")[0]
     if policy not in POLICIES:
         raise ProcessError(_("%(file)s: 未知政策目录 %(policy)r", file=rel, policy=policy))
     deployed = []
@@ -66,11 +70,12 @@ def deploy_file(path: Path, root: Path) -> list[Deployed]:
             continue
         if not key.startswith(f"{policy}_"):
             raise ProcessError(_("%(file)s: 流程 id %(key)r 必须以 %(policy)s_ 开头", file=rel, key=key, policy=policy), {"element_id": [key]})
-        deployed.append(_deploy_bundle(key, name, policy, bundle, rel))
+        deployed.append(_deploy_bundle(key, name, policy, bundle, rel, deployed_by, comment))
     return deployed
 
 
-def _deploy_bundle(key: str, name: str, policy: str, bundle: dict[str, str], rel: str) -> Deployed:
+def _deploy_bundle(key: str, name: str, policy: str, bundle: dict[str, str], rel: str,
+                   deployed_by: str | None = None, comment: str | None = None) -> Deployed:
     digest = bundle_hash({"key": key, **bundle})
     existing = db.session.scalar(select(ProcessDefinition).where(ProcessDefinition.content_hash == digest))
     if existing is not None:
@@ -82,7 +87,7 @@ def _deploy_bundle(key: str, name: str, policy: str, bundle: dict[str, str], rel
     latest = db.session.scalar(select(func.max(ProcessDefinition.version)).where(ProcessDefinition.key == key))
     definition = ProcessDefinition(
         key=key, version=(latest or 0) + 1, name=name, policy=policy, content_hash=digest,
-        bundle=bundle, source_path=rel, deployed_at=clock.now(),
+        bundle=bundle, source_path=rel, deployed_at=clock.now(), deployed_by=deployed_by, comment=comment,
     )
     db.session.add(definition)
     db.session.flush()
