@@ -1,4 +1,4 @@
-"""The domain's words in the user's language, once: a label for every role, status, policy and procedure key.
+"""The domain's words in the user's language, once: a label for every role, status, policy, procedure, event kind.
 
 Pages (filters in app/web) and services (messages naming a status) both read these; translated when rendered.
 """
@@ -25,5 +25,22 @@ POLICY_LABELS = {
 PROCEDURE_LABELS = {
     "establishment": _l("建设申报"), "preparation": _l("筹建与验收"), "annual_report": _l("年度报告"),
     "evaluation": _l("评估"), "major_change": _l("重大事项变更"), "revocation": _l("撤销"),
-    "appointments": _l("理事会名单及主任任免备案"),
+    "appointments": _l("理事会名单及主任任免备案"), "operation_plan": _l("建设运行方案"),
+}
+CATEGORY_LABELS = {"field": _l("领域类"), "comprehensive": _l("综合类")}
+# kinds of audit-trail events (app/services/running, notifications, timers)
+EVENT_KIND_LABELS = {
+    "instance_started": _l("流程启动"), "element_completed": _l("步骤完成"), "timer_fired": _l("定时事件触发"),
+    "notification": _l("发送通知"), "notification_skipped": _l("提醒未发送（期限已过）"),
+    "instance_completed": _l("流程结束"), "center_status_changed": _l("中心状态变更"),
+    "center_updated": _l("中心信息变更"), "procedure_started": _l("启动后续流程"), "warning": _l("警告"),
+    "instance_error": _l("流程出错"), "timer_stuck": _l("定时事件受阻"), "instance_suspended": _l("流程暂停"),
+    "instance_resumed": _l("流程恢复"), "instance_terminated": _l("流程终止"),
+}
+# actors that are not people
+SYSTEM_ACTOR_LABELS = {"system": _l("系统"), "scheduler": _l("定时调度")}
+# decisions and outcomes recorded in results (form values written in English by the BPMN)
+RESULT_LABELS = {
+    "accepted": _l("通过"), "rejected": _l("未通过"), "approve": _l("同意"), "return": _l("退回修改"),
+    "reject": _l("不同意"),
 }

@@ -5,7 +5,8 @@ Shared by every page module:
 - `app.web.auth.current_staff()` is the logged-in `User` (pass it to services), `login_required` and
   `app.web.auth.roles_required(*roles)` protect views;
 - templates extend `base.html` (blocks `title`, `content`, `scripts`); filters `local_dt`, `local_date`,
-  `role_label`, `status_label` and the `form_fields.html` macros are available everywhere;
+  `role_label`, `status_label`, `category_label`, `event_kind_label`, `event_details`,
+  `process_label`, the global `actor_names(events)` and the `form_fields.html` macros are available everywhere;
 - a DomainError raised by a service renders `errors.html` with its status (404/403/409/422) outside /api/.
 """
 from __future__ import annotations
@@ -20,7 +21,8 @@ from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError
 from app.extensions import csrf, limiter, login_manager
-from app.labels import POLICY_LABELS, PROCEDURE_LABELS, ROLE_LABELS, STATUS_LABELS
+from app.labels import CATEGORY_LABELS, POLICY_LABELS, PROCEDURE_LABELS, ROLE_LABELS, STATUS_LABELS
+from app.services.monitoring import event_text
 from app.vocabulary import OVERSIGHT_ROLES, ProcessKey
 from app.web.form_decoding import input_name
 
@@ -47,7 +49,10 @@ def init_web(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_dt=local_dt, local_date=local_date, role_label=role_label, status_label=status_label,
         policy_label=policy_label, procedure_label=procedure_label, input_name=input_name,
+        category_label=category_label, event_kind_label=event_text.kind_label, event_details=event_text.details,
+        process_label=event_text.process_label,
     )
+    app.jinja_env.globals["actor_names"] = event_text.actor_names
     app.jinja_env.tests["startingwith"] = lambda value, prefix: str(value).startswith(prefix)
     app.context_processor(_layout_context)
     _wrap_error_handlers(app)
@@ -93,6 +98,11 @@ def procedure_label(procedure: str | None) -> str:
     if key not in PROCEDURE_LABELS and parsed.policy in POLICY_LABELS:
         key = parsed.procedure
     return str(PROCEDURE_LABELS.get(key, procedure or ""))
+
+
+def category_label(category: str | None) -> str:
+    """A center category (`field`, `comprehensive`) in the user's language."""
+    return str(CATEGORY_LABELS.get(category or "", category or ""))
 
 
 def _layout_context() -> dict[str, Any]:

@@ -294,7 +294,7 @@ def test_instance_and_event_exports(ctx: dict[str, Any]) -> None:
     instance_admin.suspend(sup, a, "核查")
     events = list(load_workbook(BytesIO(monitoring.export_events(sup, a))).active.iter_rows(values_only=True))
     assert events[0][:4] == ("序号", "时间", "操作人", "事件")
-    assert events[-1][3] == "instance_suspended" and events[-1][7] == "核查"
+    assert events[-1][3] == "流程暂停" and events[-1][6] == "原因：核查"
 
 
 def test_dashboard_numbers(ctx: dict[str, Any]) -> None:

@@ -78,7 +78,8 @@ def test_supervisor_finds_instance_sees_diagram_and_exports(
     assert "tic-active" in marker_classes(page, "sponsor_review")
     assert "tic-" not in marker_classes(page, "authority_review")
     assert page.locator(".tic-timer-due").count() == 0  # the submission cancelled both boundary timers
-    assert "instance_started" in page.inner_text("[data-testid=audit-trail]")
+    trail = page.inner_text("[data-testid=audit-trail]")
+    assert "流程启动" in trail and "instance_started" not in trail and "submit_report" not in trail
     screenshot(page, "supervisor-instance-a")
 
     # center B's report: still with the applicant; the reminder fired, the overdue timer waits with its due date

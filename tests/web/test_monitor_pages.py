@@ -93,13 +93,15 @@ def test_instance_page(app: Flask, supervisor: FlaskClient, report: int) -> None
     assert 'id="diagram"' in page and "bpmn-navigated-viewer.production.min.js" in page and "js/diagram.js" in page
     assert '\\"submit_report\\": \\"active\\"' not in page  # JSON, not double-encoded
     assert '"submit_report": "active"' in page and '"timer_overdue": "2027-01-31 23:59"' in page
-    assert "instance_started" in page  # the audit trail
+    assert "流程启动" in page and "instance_started" not in page.replace('class="event-instance_started"', "")
     assert 'data-testid="form-suspend"' in page and 'data-testid="form-terminate"' in page
     assert 'data-testid="form-resume"' not in page
     assert 'name="csrf_token"' in page
     events = supervisor.get(f"/monitor/instances/{report}?format=xlsx")
     assert events.mimetype == XLSX
-    assert list(load_workbook(BytesIO(events.data)).active.iter_rows(values_only=True))[1][3] == "instance_started"
+    rows = list(load_workbook(BytesIO(events.data)).active.iter_rows(values_only=True))
+    assert rows[1][3] == "流程启动"
+    assert not {r[2] for r in rows[1:]} & {"system", "scheduler"}  # actors by name, never the machine's words
 
 
 def test_authority_sees_the_page_without_actions(app: Flask, staff: dict[str, Any], report: int) -> None:

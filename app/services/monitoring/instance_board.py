@@ -15,7 +15,7 @@ from app.clock import CHINA
 from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.models import Center, Event, HumanTask, ProcessDefinition, ProcessInstance, Timer, User
-from app.services.monitoring import exports
+from app.services.monitoring import event_text, exports
 from app.services.people import access
 from app.services.running.instance_admin import allowed_actions
 from app.services.running.steps import open_workflow
@@ -275,22 +275,21 @@ def instance_detail(user: User, instance_id: int) -> InstanceDetail:
     )
 
 
-def event_columns() -> tuple[exports.Column, ...]:
-    """The columns of the audit-trail export, headed in the request's language."""
+def event_columns(actors: dict[str, str]) -> tuple[exports.Column, ...]:
+    """The columns of the audit-trail export in the request's language: people by name, events in words."""
     return (
         exports.Column(_("序号"), lambda e: e.id),
         exports.Column(_("时间"), lambda e: e.at),
-        exports.Column(_("操作人"), lambda e: e.actor),
-        exports.Column(_("事件"), lambda e: e.kind),
-        exports.Column(_("元素编号"), lambda e: e.element_id),
+        exports.Column(_("操作人"), lambda e: actors.get(e.actor, e.actor)),
+        exports.Column(_("事件"), lambda e: event_text.kind_label(e.kind)),
         exports.Column(_("元素名称"), lambda e: e.element_name),
         exports.Column(_("依据条款"), lambda e: e.article),
-        exports.Column(_("详情"), lambda e: (e.payload or {}).get("reason") or e.payload),
+        exports.Column(_("详情"), event_text.details),
     )
 
 
 def export_events(user: User, instance_id: int) -> bytes:
     """The audit trail of one instance as an .xlsx workbook."""
     instance, _center = _visible(user, instance_id)
-    events = db.session.scalars(select(Event).where(Event.instance_id == instance.id).order_by(Event.id))
-    return exports.to_xlsx(_("实例%(id)s审计记录", id=instance.id), event_columns(), events)
+    events = list(db.session.scalars(select(Event).where(Event.instance_id == instance.id).order_by(Event.id)))
+    return exports.to_xlsx(_("实例%(id)s审计记录", id=instance.id), event_columns(event_text.actor_names(events)), events)

@@ -1,0 +1,71 @@
+"""An audit-trail event in words: who acted (a person's name, not a login) and what was decided or changed."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.extensions import db
+from app.labels import (
+    EVENT_KIND_LABELS,
+    POLICY_LABELS,
+    PROCEDURE_LABELS,
+    RESULT_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+    SYSTEM_ACTOR_LABELS,
+)
+from app.models import Event, User
+from app.vocabulary import ProcessKey
+
+
+def actor_names(events: Iterable[Event]) -> dict[str, str]:
+    """Each actor of `events` by name: a person's display name, the system and the scheduler in words."""
+    names = {key: str(label) for key, label in SYSTEM_ACTOR_LABELS.items()}
+    logins = {e.actor for e in events if e.actor and e.actor not in names}
+    if logins:
+        rows = db.session.execute(select(User.username, User.display_name).where(User.username.in_(logins)))
+        names.update((login, name) for login, name in rows)
+    return names
+
+
+def kind_label(kind: str) -> str:
+    """An event kind in the user's language (an unknown kind as itself)."""
+    return str(EVENT_KIND_LABELS.get(kind, kind))
+
+
+def process_label(process_key: str) -> str:
+    """`nmg2025_annual_report` as 内蒙古（2025版）·年度报告."""
+    parsed = ProcessKey.parse(process_key)
+    if parsed.policy not in POLICY_LABELS or parsed.procedure not in PROCEDURE_LABELS:
+        return process_key
+    return f"{POLICY_LABELS[parsed.policy]}·{PROCEDURE_LABELS[parsed.procedure]}"
+
+
+def details(event: Event) -> str:
+    """What the event decided, changed or reports, as a sentence (empty when there is nothing to add)."""
+    payload: dict[str, Any] = event.payload or {}
+    parts: list[str] = []
+    if event.kind == "center_status_changed":
+        parts.append(_("%(before)s → %(after)s", before=_status(payload.get("from")), after=_status(payload.get("to"))))
+    if event.kind == "procedure_started" and payload.get("process_key"):
+        parts.append(_("已发起：%(name)s", name=process_label(str(payload["process_key"]))))
+    if event.kind in ("notification", "notification_skipped") and payload.get("role"):
+        parts.append(_("通知对象：%(role)s", role=ROLE_LABELS.get(payload["role"], payload["role"])))
+    for key, label in (("decision", _("结论")), ("report_status", _("结果")), ("outcome", _("结果"))):
+        value = (payload.get("result") or {}).get(key) if event.kind == "instance_completed" else payload.get(key)
+        if isinstance(value, str) and value:
+            parts.append(f"{label}：{RESULT_LABELS.get(value, value)}")
+    if payload.get("reason"):
+        parts.append(_("原因：%(reason)s", reason=payload["reason"]))
+    if payload.get("message"):
+        parts.append(str(payload["message"]))
+    if payload.get("lag_ms") is not None:
+        parts.append(_("延迟 %(seconds).1f 秒", seconds=float(payload["lag_ms"]) / 1000))
+    return "；".join(parts)
+
+
+def _status(value: Any) -> str:
+    return str(STATUS_LABELS.get(value, value)) if value else "—"
