@@ -105,3 +105,8 @@ def drive_to_review(people: dict[str, Any], inst: int, profile: dict[str, Any]) 
     act(people["authority"], inst, "record_layout", LAYOUT)
     act(people["applicant"], inst, "submit_application", application(profile))
     act(people["sponsor"], inst, "cultivate_and_recommend", RECOMMEND)
+
+
+def messages(actor: Actor, instance_id: int) -> list[str]:
+    """The bodies of the actor's in-app notifications from the instance."""
+    return [n["body"] for n in actor.get("/api/v1/notifications").get_json() if n["instance_id"] == instance_id]
