@@ -53,11 +53,14 @@ def establishment_refusal(key: str, day: date) -> str | None:
 
     A policy out of force by a date its text fixes refuses new establishments; an end date the text does not fix
     (`effective_to_configured: true` in policy.yaml) does not: the start is allowed and warned about (an event).
+    Neither does the end of a trial whose text says nothing of what follows it (`lapse: warn`, e.g. jinzhong
+    第二十五条 试行期2年): the start is allowed, warned about and recorded with who went on.
     """
     reason = out_of_force(key, day)
     if reason is None:
         return None
-    end = policy(key).get("effective_to")
-    if isinstance(end, date) and day > end and policy(key).get("effective_to_configured"):
+    rule = policy(key)
+    end = rule.get("effective_to")
+    if isinstance(end, date) and day > end and (rule.get("effective_to_configured") or rule.get("lapse") == "warn"):
         return None
     return reason

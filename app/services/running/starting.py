@@ -65,7 +65,8 @@ def begin_instance(
     if not_in_force:  # running centers keep their policy's procedures; supervisors see that it has lapsed
         with force_locale("zh_CN"):  # the audit trail is stored in the default language, whoever started it
             stored = policies.out_of_force(definition.policy, now.astimezone(CHINA).date())
-        add_event(instance, now, "system", "warning", payload={"code": "policy_out_of_force", "message": stored})
+        add_event(instance, now, "system", "warning",
+                  payload={"code": "policy_out_of_force", "message": stored, "started_by": who})  # who went on
     record_step(instance, workflow, outcome, who, now, start=begin_instance)
     return instance
 
