@@ -20,7 +20,7 @@ from handlers.policy_data import PolicyData, require, share, share_words
 _ABSENT = object()
 
 # What the profile's nested objects are called when the object itself is absent or malformed.
-CONTAINER_LABELS = {"director": "主任（总经理）信息"}
+CONTAINER_LABELS = {"director": "主任（总经理）信息", "expert_committee": "专家委员会信息"}
 
 
 @dataclass(frozen=True)
