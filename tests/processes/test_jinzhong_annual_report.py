@@ -116,3 +116,23 @@ def test_supervisor_starts_the_disqualification_of_23_3_from_the_escalation(peop
     assert status_changes(supervisor, revocation) == [("established", "revoked", "第二十三条(三)")]
     assert instance(supervisor, inst)["status"] == "terminated"  # the report's open task ends with the center
     every_step_cites_an_article(supervisor, revocation)
+
+
+@pytest.mark.parametrize(("step", "lane"), [("host_review", "council"), ("sponsor_review", "sponsor"),
+                                            ("authority_review", "authority")])
+def test_each_reviewer_may_return_or_reject(people: dict[str, Any], step: str, lane: str) -> None:
+    supervisor = people["supervisor"]
+    inst = start(supervisor, "jinzhong_annual_report", people["centers"]["a"], {"report_year": 2026})["id"]
+    chain = [("host_review", "council"), ("sponsor_review", "sponsor"), ("authority_review", "authority")]
+    before = chain[:chain.index((step, lane))]
+    act(people["applicant"], inst, "submit_report", REPORT)
+    for element, role in before:
+        act(people[role], inst, element, {"decision": "approve"})
+    act(people[lane], inst, step, {"decision": "return"}, status=422)  # a return needs a comment
+    act(people[lane], inst, step, {"decision": "return", "comment": "请补充当年工作计划的进度安排。"})
+    act(people["applicant"], inst, "revise_report", REPORT)
+    for element, role in before:
+        act(people[role], inst, element, {"decision": "approve"})
+    act(people[lane], inst, step, {"decision": "reject", "comment": "报告内容与实际不符。"})
+    assert result(supervisor, inst)["report_status"] == "rejected"
+    every_step_cites_an_article(supervisor, inst)
