@@ -6,7 +6,7 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, post_dump
 
 from app.api.auth import authenticate, current_user
 from app.api.paging import TOTAL_COUNT_HEADERS, PageQuerySchema, paged
@@ -40,6 +40,14 @@ class DeadlineSchema(Schema):
     article = fields.String()
     configured = fields.Boolean(metadata={"description": "true when the date is configured, not set by the text"})
     note = fields.String(allow_none=True)
+    overdue = fields.Boolean(metadata={"description": "present (true) only when the due moment passed and it is not "
+                                                      "met yet (an owed annual report never submitted)"})
+
+    @post_dump
+    def _overdue_only_when_true(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+        if not data.get("overdue"):
+            data.pop("overdue", None)
+        return data
 
 
 @bp.route("")

@@ -186,3 +186,17 @@ def test_no_reminder_for_a_report_started_after_its_deadline(people: dict[str, A
     assert skipped["payload"]["template"] == "annual_report_reminder"
     assert not [n for n in applicant.get("/api/v1/notifications").get_json()
                 if n["template"] == "annual_report_reminder" and n["instance_id"] == late["id"]]
+
+
+def test_an_overdue_report_stays_on_the_deadlines_until_submitted(people: dict[str, Any], started: dict[str, Any]) -> None:
+    supervisor, center = people["supervisor"], people["centers"]["a"]
+
+    def reports() -> list[tuple[str, bool]]:
+        found = supervisor.get(f"/api/v1/centers/{center}/deadlines").get_json()
+        return [(d["period"], d.get("overdue", False)) for d in found if d["kind"] == "annual_report"]
+
+    assert reports() == [("2026年度", False)]
+    set_clock(supervisor, "2027-02-05T09:00:00+08:00")
+    assert reports() == [("2026年度", True), ("2027年度", False)]
+    complete(people["applicant"], "submit_report", GOOD_REPORT)  # late: submitted, the deadline is met
+    assert reports() == [("2027年度", False)]

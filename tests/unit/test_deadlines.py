@@ -108,11 +108,20 @@ def test_evaluation_cycles_from_establishment(app: Flask) -> None:
     with app.app_context():
         first = by_kind(c, "2028-01-01T00:00")["evaluation"]
         second = by_kind(c, "2030-09-11T00:00")["evaluation"]
-        prep = by_kind(c, "2028-01-01T00:00")["preparation_end"]
+        established = by_kind(c, "2028-01-01T00:00")
+        preparing = by_kind(center("nmg2025", "2025-09-10", status="approved_for_preparation"), "2026-01-01T00:00")
     assert first.due.isoformat() == "2030-09-10T23:59:59+08:00" and first.article == "第三十二条"
     assert first.period.startswith("第1个评估周期")
     assert second.due.isoformat() == "2033-09-10T23:59:59+08:00" and second.period.startswith("第2个评估周期")
-    assert prep.note and "2027-09-10" in prep.note
+    # the deadlines follow the state: an established center has left its 筹建期; one in it is not yet evaluated
+    assert "preparation_end" not in established
+    assert preparing["preparation_end"].due.isoformat() == "2027-09-10T23:59:59+08:00" and "evaluation" not in preparing
+
+
+@pytest.mark.parametrize("status", ["proposed", "revoked"])
+def test_no_report_owed_before_approval_or_after_revocation(app: Flask, status: str) -> None:
+    with app.app_context():
+        assert by_kind(center("nmg2025", "2025-09-10", status=status), "2026-12-01T00:00") == {}
 
 
 @pytest.mark.parametrize("policy,article,configured", [
@@ -120,10 +129,11 @@ def test_evaluation_cycles_from_establishment(app: Flask) -> None:
     ("jinzhong", "第二十二条", False), ("national", "第三十条", True),
 ])
 def test_rectification_year_from_profile(app: Flask, policy: str, article: str, configured: bool) -> None:
-    c = center(policy, "2022-01-10", rectification_started_at="2026-03-01")
+    c = center(policy, "2022-01-10", status="rectifying", rectification_started_at="2026-03-01")
     with app.app_context():
         found = by_kind(c, "2026-03-02T00:00")
         assert "rectification_end" not in by_kind(center(policy, "2022-01-10"), "2026-03-02T00:00")
+        assert "evaluation" not in found  # rectifying: the re-check follows the rectification, not the cycle
     assert found["rectification_end"].due.isoformat() == "2027-03-01T23:59:59+08:00"
     assert found["rectification_end"].article == article and found["rectification_end"].configured is configured
 

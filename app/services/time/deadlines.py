@@ -19,6 +19,7 @@ from app.clock import CHINA
 from app.models import Center, User
 from app.services.centers import registry as centers
 from app.services.centers.policies import policy
+from app.vocabulary import REPORTING_STATUSES, CenterStatus
 from handlers.policy_data import require
 
 
@@ -32,6 +33,7 @@ class Deadline:
     article: str
     configured: bool
     note: str | None = None
+    overdue: bool = False  # passed and not yet met (an owed annual report never submitted)
 
 
 def end_of_day(day: date) -> datetime:
@@ -86,20 +88,31 @@ def _cite(policy_key: str, article: str) -> str:
     return f"《{policy(policy_key).get('title', policy_key)}》{article}"
 
 
-def _annual_report(center: Center, now: datetime) -> list[Deadline]:
-    rule = policy(center.policy).get("annual_report") or {}
-    year = now.astimezone(CHINA).year - 1
-    for _attempt in range(3):
-        due = annual_report_due(center.policy, year)
-        if due is None:
-            return []
-        if due >= now and owes_annual_report(center, year):
-            configured = bool(rule.get("configured", False))
-            note = _("文件未规定报送日期：此为配置的日期，以主管部门通知为准") if configured else None
-            return [Deadline("annual_report", _("%(year)s年度", year=year), due, rule.get("article", ""), configured, note)]
-        year += 1
-    return []
+# how many past report years an overdue, never submitted report stays listed
+OVERDUE_REPORT_YEARS = 5
 
+
+def _annual_report(center: Center, now: datetime) -> list[Deadline]:
+    """The next report due, after every owed report whose deadline passed without it (listed until submitted)."""
+    from app.services.centers import reports  # reports reads these deadlines: imported here, not at the top
+
+    rule = policy(center.policy).get("annual_report") or {}
+    configured = bool(rule.get("configured", False))
+    note = _("文件未规定报送日期：此为配置的日期，以主管部门通知为准") if configured else None
+    found: list[Deadline] = []
+    this_year = now.astimezone(CHINA).year
+    for year in range(this_year - OVERDUE_REPORT_YEARS, this_year + 2):
+        due = annual_report_due(center.policy, year)
+        if due is None or not owes_annual_report(center, year):
+            continue
+        late = due < now
+        if late and reports.submitted_at(center, year) is not None:
+            continue
+        found.append(Deadline("annual_report", _("%(year)s年度", year=year), due, rule.get("article", ""), configured,
+                              note, overdue=late))
+        if not late:
+            break
+    return found
 
 def _years_after(center: Center, kind: str, section: str, label: str, start: date | None) -> list[Deadline]:
     rule = policy(center.policy).get(section) or {}
@@ -108,8 +121,6 @@ def _years_after(center: Center, kind: str, section: str, label: str, start: dat
     end = add_years(start, int(rule["years"]))
     configured = bool(rule.get("configured", False))
     note = _("文件未规定期限长度：此为配置的年限") if configured else None
-    if section in ("preparation", "construction") and center.established_at is not None:
-        note = _("已于 %(day)s 正式成立", day=center.established_at.isoformat())
     period = _("%(label)s %(start)s 至 %(end)s", label=label, start=start.isoformat(), end=end.isoformat())
     return [Deadline(kind, period, end_of_day(end), rule.get("article", ""), configured, note)]
 
@@ -118,7 +129,7 @@ def _preparation(center: Center) -> list[Deadline]:
     """The 筹建期 end; moved to the date the authority set when it extended the period after a failed assessment."""
     found = _years_after(center, "preparation_end", "preparation", _("筹建期"), center.approved_at)
     extended = _profile_date(center, "preparation_extended_to")
-    if not found or extended is None or center.established_at is not None:
+    if not found or extended is None:
         return found
     statutory = found[0]
     note = _("筹建期原定 %(end)s 届满；考核未通过后经科技厅决定延长至 %(extended)s（文件未规定延长）",
@@ -194,16 +205,26 @@ def _profile_date(center: Center, key: str) -> date | None:
 
 
 def center_deadlines(center: Center, now: datetime) -> list[Deadline]:
-    """The center's statutory deadlines at `now`: one-off periods, and the next annual report and evaluation."""
-    found = [
-        *_preparation(center),
-        *_years_after(center, "construction_end", "construction", _("建设期"), center.approved_at),
-        *_annual_report(center, now),
-        *_evaluation(center, now),
-        *_years_after(center, "rectification_end", "rectification", _("整改期"),
-                      _profile_date(center, "rectification_started_at")),
-        *_public_notice(center),
-    ]
+    """The deadlines the center's state owes at `now`: its current period, reports due or overdue, evaluation.
+
+    A 筹建期 or 建设期 is listed while the center is in it, a rectification period while it rectifies, the public
+    notice while it is proposed; annual reports while it reports (REPORTING_STATUSES); a revoked center owes none.
+    """
+    status = center.status
+    found: list[Deadline] = []
+    if status in (CenterStatus.PROPOSED, CenterStatus.CULTIVATING):
+        found += _public_notice(center)
+    if status == CenterStatus.APPROVED_FOR_PREPARATION:
+        found += _preparation(center)
+    if status == CenterStatus.UNDER_CONSTRUCTION:
+        found += _years_after(center, "construction_end", "construction", _("建设期"), center.approved_at)
+    if status in REPORTING_STATUSES:
+        found += _annual_report(center, now)
+    if status in (CenterStatus.ESTABLISHED, CenterStatus.UNDER_CONSTRUCTION):
+        found += _evaluation(center, now)
+    if status == CenterStatus.RECTIFYING:
+        found += _years_after(center, "rectification_end", "rectification", _("整改期"),
+                              _profile_date(center, "rectification_started_at"))
     return sorted(found, key=lambda d: d.due)
 
 
