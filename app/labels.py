@@ -36,6 +36,7 @@ EVENT_KIND_LABELS = {
     "center_updated": _l("中心信息变更"), "procedure_started": _l("启动后续流程"), "warning": _l("警告"),
     "instance_error": _l("流程出错"), "timer_stuck": _l("定时事件受阻"), "instance_suspended": _l("流程暂停"),
     "instance_resumed": _l("流程恢复"), "instance_terminated": _l("流程终止"),
+    "instance_migrated": _l("迁移到新版本"), "migration_refused": _l("未迁移到新版本"),
 }
 # actors that are not people
 SYSTEM_ACTOR_LABELS = {"system": _l("系统"), "scheduler": _l("定时调度")}

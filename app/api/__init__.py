@@ -3,7 +3,19 @@ from __future__ import annotations
 
 from flask import Flask
 
-from app.api import calendar, centers, checks, clock, errors, health, instances, notifications, processes, tasks
+from app.api import (
+    calendar,
+    centers,
+    checks,
+    clock,
+    definitions,
+    errors,
+    health,
+    instances,
+    notifications,
+    processes,
+    tasks,
+)
 from app.api.paging import TOTAL_COUNT_COMPONENT
 from app.api.responses import ErrorSchema
 from app.extensions import api
@@ -15,6 +27,6 @@ def init_api(app: Flask) -> None:
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.components.header("X_TOTAL_COUNT", TOTAL_COUNT_COMPONENT)
-    for module in (health, processes, centers, instances, tasks, notifications, clock, calendar, checks):
+    for module in (health, processes, centers, instances, tasks, notifications, clock, calendar, checks, definitions):
         api.register_blueprint(module.bp, url_prefix=f"/api/v1{module.PREFIX}")
     errors.init_errors(app)
