@@ -100,6 +100,19 @@ def test_reminder_before_and_escalation_after_31_january(people: dict[str, Any])
     assert ready(supervisor, inst) == ["host_review"]
 
 
+def test_an_accepted_report_closes_an_open_escalation(people: dict[str, Any]) -> None:
+    supervisor = people["supervisor"]
+    inst = start(supervisor, "jinzhong_annual_report", people["centers"]["a"], {"report_year": 2026})["id"]
+    set_clock(supervisor, "2027-02-02T09:00:00+08:00")
+    act(people["applicant"], inst, "submit_report", REPORT)
+    assert sorted(ready(supervisor, inst)) == ["escalate_overdue", "host_review"]
+    act(people["council"], inst, "host_review", {"decision": "approve"})
+    act(people["sponsor"], inst, "sponsor_review", {"decision": "approve"})
+    act(people["authority"], inst, "authority_review", {"decision": "approve"})
+    assert instance(supervisor, inst)["status"] == "completed" and ready(supervisor, inst) == []
+    assert result(supervisor, inst)["report_status"] == "accepted"
+
+
 def test_supervisor_starts_the_disqualification_of_23_3_from_the_escalation(people: dict[str, Any]) -> None:
     supervisor, authority, center_id = people["supervisor"], people["authority"], people["centers"]["a"]
     inst = start(supervisor, "jinzhong_annual_report", center_id, {"report_year": 2026})["id"]
