@@ -147,13 +147,13 @@ def procedure_of(process_key: str) -> str:
 
 
 def business_key(process_key: str, data: dict[str, Any]) -> str | None:
-    """The key the database keeps unique: one annual report per center and year, one periodic evaluation per
-    center and cycle (None for other procedures)."""
+    """The key the database keeps unique: one annual report per center and year, one periodic evaluation and one
+    construction & operation plan per center and cycle (None for other procedures)."""
     key = ProcessKey.parse(process_key)
     year, cycle = data.get("report_year"), data.get("cycle")
     if key.is_annual_report and year:
         return f"{process_key}:{data['center_id']}:{year}"
-    if key.procedure == Procedure.EVALUATION and cycle:
+    if key.procedure in (Procedure.EVALUATION, Procedure.OPERATION_PLAN) and cycle:
         return f"{process_key}:{data['center_id']}:cycle-{cycle}"
     return None
 

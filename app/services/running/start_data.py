@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from app.clock import CHINA
 from app.errors import InvalidSubmission
 from app.models import Center
+from app.services.time.cycles import current_operation_cycle, operation_cycle
 from app.services.time.deadlines import (
     annual_report_due,
     annual_report_exemption,
@@ -48,7 +49,16 @@ def _evaluation(center: Center, data: dict[str, Any], now: datetime) -> dict[str
     return {"cycle": 1} if first is not None else {}
 
 
-_PREPARERS = {"annual_report": _annual_report, "evaluation": _evaluation}
+def _operation_plan(center: Center, data: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The construction & operation cycle the plan is for: the one given, else the one running now."""
+    number = data.get("cycle")
+    cycle = operation_cycle(center, int(number)) if number else current_operation_cycle(center, now)
+    if cycle is None:
+        return {}
+    return {"cycle": cycle.number, "cycle_start": cycle.start.isoformat(), "cycle_end": cycle.end.isoformat()}
+
+
+_PREPARERS = {"annual_report": _annual_report, "evaluation": _evaluation, "operation_plan": _operation_plan}
 
 
 def prepare(process_key: str, center: Center, data: dict[str, Any], now: datetime) -> dict[str, Any]:

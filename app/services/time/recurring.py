@@ -1,4 +1,5 @@
-"""Start recurring procedures: each year's annual report and each cycle's evaluation, for every center that owes one."""
+"""Start recurring procedures: each year's annual report, each cycle's evaluation and each construction & operation
+cycle's plan (a policy's `operation_cycle`), for every center that owes one."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -14,7 +15,7 @@ from app.services import transactions
 from app.services.centers import lifecycle
 from app.services.centers.policies import policy
 from app.services.running.instances import start_instance
-from app.services.time import deadlines
+from app.services.time import cycles, deadlines
 from app.vocabulary import REPORTING_STATUSES, Procedure, ProcessKey, business_key
 
 DEFAULT_LEAD_DAYS = 60
@@ -72,8 +73,41 @@ def start_evaluations() -> list[int]:
     return started
 
 
+def start_operation_cycles() -> list[int]:
+    """Start the plan of each center's running construction & operation cycle, once per center and cycle.
+
+    Driven by policy.yaml `operation_cycle` (its `procedure`, e.g. national_operation_plan 第十七条5): when a cycle
+    has run out the next one's plan is due; with `admission` (national 第三十条) only once the center is admitted.
+    """
+    now = clock.now()
+    deployed = set(db.session.scalars(select(ProcessDefinition.key).distinct()))
+    existing = set(db.session.scalars(select(ProcessInstance.business_key).where(ProcessInstance.business_key.is_not(None))))
+    due: list[tuple[Center, str, int]] = []
+    for center in db.session.scalars(select(Center).order_by(Center.id)):
+        procedure = str(cycles.operation_rule(center.policy).get("procedure") or "")
+        key = str(ProcessKey(center.policy, procedure))
+        if not procedure or key not in deployed or not _may_start(center, procedure):
+            continue
+        cycle = cycles.current_operation_cycle(center, now)
+        if cycle is None or not cycles.admitted(center, cycle.number):
+            continue
+        if business_key(key, {"center_id": center.id, "cycle": cycle.number}) not in existing:
+            due.append((center, key, cycle.number))
+    transactions.rollback()
+    started = []
+    for center, key, number in due:
+        instance_id = _start(center, key, {"cycle": number})
+        if instance_id is not None:
+            started.append(instance_id)
+    return started
+
+
 def _may_be_evaluated(center: Center) -> bool:
-    rule = lifecycle.start_rule(center.policy, Procedure.EVALUATION)
+    return _may_start(center, Procedure.EVALUATION)
+
+
+def _may_start(center: Center, procedure: str) -> bool:
+    rule = lifecycle.start_rule(center.policy, procedure)
     return rule is not None and center.status in rule.states
 
 

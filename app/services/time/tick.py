@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from app.services.infrastructure.mailer import deliver_due_emails
 from app.services.running.timers import fire_due_timers
-from app.services.time.recurring import start_annual_reports, start_evaluations
+from app.services.time.recurring import start_annual_reports, start_evaluations, start_operation_cycles
 
 
 @dataclass
@@ -23,9 +23,10 @@ def deliver_emails() -> int:
 
 
 def run_tick() -> TickReport:
-    """Start due recurring procedures (annual reports, evaluations), fire every due timer (repeat while firing starts more), send email."""
+    """Start due recurring procedures (annual reports, evaluations, cycle plans), fire every due timer (repeat while firing starts more), send email."""
     started = len(start_annual_reports())
     fired = fire_due_timers()
     # after the timers: a procedure's own timer (nmg2020 preparation's three years) starts its cycle first
     started += len(start_evaluations())
+    started += len(start_operation_cycles())
     return TickReport(started=started, timers_fired=fired, emails_sent=deliver_emails())
