@@ -33,7 +33,7 @@ REPORT = {"rectification_summary": "补齐研发团队。", "measures": "新增�
 
 
 def grade(value: str) -> dict[str, Any]:
-    data = {"grade": value, "opinion": f"综合评价为{value}。", "evaluation_report": FILE}
+    data = {"evaluation_outcome": "graded", "grade": value, "opinion": f"综合评价为{value}。", "evaluation_report": FILE}
     if value == "较差":
         data["rectification_requirements"] = "一年内完成关键技术攻关任务。"
     return data
@@ -203,6 +203,26 @@ def test_withdrawing_removes_the_center_once_confirmed(people: dict[str, Any], w
     assert center(supervisor, waiting["center_id"])["status"] == "revoked"
     assert result(supervisor, inst)["outcome"] == "withdrew"
     assert status_changes(supervisor, inst) == [("established", "revoked", "第二十四条")]
+    every_element_cites_its_article(supervisor, inst)
+
+
+@pytest.mark.parametrize("decision", ["confirm", "return"])
+def test_a_withdrawal_reported_by_the_agency_during_the_evaluation(
+    people: dict[str, Any], graded: dict[str, Any], decision: str,
+) -> None:
+    """第二十四条 中途退出评估: the center stops taking part after its materials; the agency reports it."""
+    supervisor, inst = people["supervisor"], graded["id"]
+    act(people["evaluator"], inst, "evaluate_center", {"evaluation_outcome": "graded", "opinion": "未给出结果。"},
+        status=422)  # a grade and the report are needed
+    act(people["evaluator"], inst, "evaluate_center",
+        {"evaluation_outcome": "center_withdrew", "opinion": "中心书面通知退出评估，拒绝提供现场核查。"})
+    act(people["authority"], inst, "confirm_withdrawal", {"decision": decision, "comment": "核实。"})
+    if decision == "confirm":
+        assert center(supervisor, graded["center_id"])["status"] == "revoked"
+        assert result(supervisor, inst)["outcome"] == "withdrew"
+        assert status_changes(supervisor, inst) == [("established", "revoked", "第二十四条")]
+    else:
+        assert ready(supervisor, inst) == ["evaluate_center"]  # back to the agency, not to the materials
     every_element_cites_its_article(supervisor, inst)
 
 
