@@ -27,7 +27,8 @@ from app.vocabulary import OVERSIGHT_ROLES, ProcessKey
 from app.web.form_decoding import input_name
 
 # modules under app/web that define a blueprint named `bp`, registered in this order
-BLUEPRINT_MODULES: list[str] = ["auth", "inbox", "tasks", "centers", "files", "monitor", "dashboard", "clock"]
+BLUEPRINT_MODULES: list[str] = ["auth", "inbox", "tasks", "centers", "files", "monitor", "dashboard", "clock",
+                                 "notifications"]
 
 
 
@@ -107,8 +108,14 @@ def category_label(category: str | None) -> str:
 
 def _layout_context() -> dict[str, Any]:
     from flask_babel import get_locale
+    from flask_login import current_user
 
-    return {"oversight_roles": OVERSIGHT_ROLES, "current_locale": str(get_locale() or "zh_CN")}
+    from app.services.infrastructure.notifications import unread_count
+    from app.web.auth import current_staff
+
+    unread = unread_count(current_staff()) if current_user.is_authenticated else 0
+    return {"oversight_roles": OVERSIGHT_ROLES, "current_locale": str(get_locale() or "zh_CN"),
+            "unread_notifications": unread}
 
 
 def _wrap_error_handlers(app: Flask) -> None:

@@ -11,10 +11,11 @@ from sqlalchemy import or_, select
 from app.clock import CHINA
 from app.errors import NotFound
 from app.extensions import db
-from app.models import Center, Event, Notification, ProcessInstance, User
+from app.models import Center, Event, HumanTask, Notification, ProcessInstance, User
 from app.services import transactions
 from app.services.paging import Page, Window, fetch_page
-from app.services.people.access import visible_instances_clause
+from app.services.people.access import may_work_on, visible_instances_clause
+from app.vocabulary import OVERSIGHT_ROLES, TaskState
 
 TEMPLATES: dict[str, tuple[str, str]] = {
     "annual_report_reminder": (
@@ -136,3 +137,25 @@ def mark_read(user: User, notification_id: int, now: datetime) -> Notification:
         note.read_at = now
     transactions.commit_and_expire()
     return note
+
+
+def unread_count(user: User) -> int:
+    """How many of the user's notifications (about what they may still see) are unread."""
+    return notifications_for(user, Window(limit=1), unread_only=True).total
+
+
+def open_notification(user: User, notification_id: int, now: datetime) -> tuple[str, int | None]:
+    """Mark the notification read and say where it leads: the user's ready task on its instance, else the
+    instance (oversight roles) or its center; ("list", None) when it concerns no instance. Commits."""
+    note = mark_read(user, notification_id, now)
+    instance = db.session.get(ProcessInstance, note.instance_id) if note.instance_id else None
+    if instance is None:
+        return "list", None
+    ready = db.session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == instance.id, HumanTask.state == TaskState.READY).order_by(HumanTask.id))
+    task = next((t for t in ready if may_work_on(user, t)), None)
+    if task is not None:
+        return "task", task.id
+    if user.role in OVERSIGHT_ROLES:
+        return "instance", instance.id
+    return ("center", instance.center_id) if instance.center_id else ("list", None)
