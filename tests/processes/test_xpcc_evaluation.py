@@ -291,3 +291,20 @@ def test_the_scheduler_starts_the_cycle_once_it_has_run_out(app: Flask, client: 
     assert all(instance(supervisor, i["id"])["data"]["cycle"] == 1 for i in started)
     set_clock(supervisor, "2029-06-03T00:00:00+08:00")
     assert len([i for i in supervisor.get("/api/v1/instances").get_json() if i["process_key"] == key]) == 2  # once
+
+
+def test_after_a_good_grade_the_scheduler_starts_the_next_cycle_three_years_on(
+    people: dict[str, Any], graded: dict[str, Any],
+) -> None:
+    """第二十三条 三年为一个周期, counted from the approval date (2026-06-01): cycle 2 closes at the end of 2032-06-01."""
+    supervisor, inst = people["supervisor"], graded["id"]
+    act(people["evaluator"], inst, "evaluate_center", grade("良好"))
+    confirm(people, inst)
+    [due] = [d for d in supervisor.get(f"/api/v1/centers/{graded['center_id']}/deadlines").get_json()
+             if d["kind"] == "evaluation"]
+    assert (due["due"], due["article"]) == ("2032-06-01T23:59:59+08:00", "第二十三条")
+    set_clock(supervisor, "2032-06-02T00:00:01+08:00")
+    cycles = sorted(instance(supervisor, i["id"])["data"]["cycle"]
+                    for i in supervisor.get(f"/api/v1/instances?center_id={graded['center_id']}").get_json()
+                    if i["process_key"] == "xpcc_evaluation")
+    assert cycles == [1, 2]
