@@ -125,6 +125,8 @@ def _scalar(prop: Mapping[str, Any], text: str) -> Any:
         return {"true": True, "1": True, "on": True, "false": False, "0": False}.get(text.strip().lower(), text)
     if kind in ("integer", "number"):
         cleaned = text.strip().replace(",", "").replace("，", "")
+        if re.fullmatch(r"[+-]?\d{1,40}", cleaned):  # exactly, never through float (a 25-digit id is not rounded)
+            return int(cleaned)
         try:
             number = float(cleaned)
         except ValueError:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -40,12 +41,44 @@ def validate_submission(form_key: str | None, data: dict[str, Any]) -> None:
     if form_key is None:
         return
     schema, validator = _form(form_key)
+    require_storable(schema, data)  # JSON Schema lets NaN through `minimum` and compares huge integers as floats
     errors: dict[str, list[str]] = {}
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         field, message = _describe(error, schema)
         errors.setdefault(field, []).append(message)
     if errors:
         raise InvalidSubmission(_("提交的表单有误，请按提示修改"), errors)
+
+
+# the largest integer every JSON reader holds exactly (RFC 7493 I-JSON); PostgreSQL refuses NaN and Infinity in JSON
+SAFE_INTEGER = 2**53 - 1
+
+
+def require_storable(schema: dict[str, Any], data: Any) -> None:
+    """InvalidSubmission naming each non-finite number or integer beyond ±SAFE_INTEGER (drafts too)."""
+    errors: dict[str, list[str]] = {}
+    for path, message in _unstorable_numbers(schema, data):
+        errors.setdefault(".".join(str(p) for p in path) or "_form", []).append(message)
+    if errors:
+        raise InvalidSubmission(_("提交的表单有误，请按提示修改"), errors)
+
+
+def _unstorable_numbers(schema: dict[str, Any], data: Any) -> list[tuple[list[Any], str]]:
+    """Non-finite numbers and integers beyond ±SAFE_INTEGER anywhere in `data`, with their paths and messages."""
+    found: list[tuple[list[Any], str]] = []
+    stack: list[tuple[list[Any], Any]] = [([], data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((path + [k], v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((path + [i], v) for i, v in enumerate(value))
+        elif isinstance(value, float) and not math.isfinite(value):
+            found.append((path, _("%(title)s 必须是有限的数字", title=_nearest_title(schema, path))))
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > SAFE_INTEGER:
+            found.append((path, _("%(title)s 超出可精确保存的范围（±%(max)s）", title=_nearest_title(schema, path),
+                                  max=SAFE_INTEGER)))
+    return sorted(found, key=lambda item: [str(p) for p in item[0]])
 
 
 TYPE_NAMES = {"number": "数字", "integer": "整数", "string": "文本", "boolean": "是/否", "array": "列表",

@@ -110,6 +110,7 @@ def save_draft(user: User, task_id: int, data: dict[str, Any], new_files: Sequen
     def work() -> None:
         _require_not_taken(user, task)
         schema = forms.form_schema(task.form_key) if task.form_key else {}
+        forms.require_storable(schema, data)
         fresh = _referenced(schema, data, new_files)
         attachments.resolve(task, schema, data, fresh)
         attachments.validate_uploads(fresh)
@@ -143,6 +144,7 @@ def complete(
                              sent=expected_version))
         require_active(instance)
         schema = forms.form_schema(task.form_key) if task.form_key else {}
+        forms.require_storable(schema, data)
         fresh = _referenced(schema, data, new_files)
         _validate(task, schema, data, fresh)
         attachments.validate_uploads(fresh)
