@@ -47,6 +47,7 @@ def university_profile() -> dict[str, Any]:
 
 
 def application(profile: dict[str, Any] | None = None, field: str = "智能装备") -> dict[str, Any]:
+    """The host's application form (第七条(二)) with `profile` (default: one passing every check)."""
     return {"research_field": field, "host_unit": "山西晋中示范装备集团有限公司", "application_documents": FILE,
             "profile": profile if profile is not None else GOOD_PROFILE}
 
