@@ -13,6 +13,7 @@ from tests.processes.jinzhong_support import (
     GOOD_PROFILE,
     application,
     apply,
+    create_center,
     jinzhong_people,
     start_establishment,
     to_notice,
@@ -27,6 +28,7 @@ from tests.processes.support import (
     outcome,
     rewind_clock,
     set_clock,
+    start,
     status_changes,
     task,
 )
@@ -196,3 +198,18 @@ def test_public_notice_counts_statutory_working_days(app: Flask, people: dict[st
     [deadline] = [d for d in supervisor.get(f"/api/v1/centers/{center_id}/deadlines").get_json()
                   if d["kind"] == "public_notice_end"]
     assert deadline["due"].startswith(f"{end}T23:59:59")
+
+
+def test_the_application_is_prefilled_from_the_registered_center(people: dict[str, Any]) -> None:
+    """A center registered with its units (e.g. the demo's local-university center) needs not type them again."""
+    registered = {"field": "功能食品", "units": university_profile()["units"]}
+    center_id = create_center(people, status="proposed", name="晋中市功能食品技术创新中心（拟建）", profile=registered)
+    inst = start(people["authority"], "jinzhong_establishment", center_id)["id"]
+    act(people["authority"], inst, "publish_construction_notice", {"notice_title": "通知", "priority_fields": "功能食品"})
+    applicant = people["applicant"]
+    shown = applicant.get(f"/api/v1/tasks/{task(applicant, inst, 'prepare_application')['id']}").get_json()["data"]
+    assert shown["research_field"] == "功能食品" and shown["profile"]["units"] == registered["units"]
+    act(applicant, inst, "prepare_application", {**application(), "research_field": shown["research_field"],
+                                                 "profile": {**GOOD_PROFILE, **shown["profile"]}})
+    act(applicant, inst, "submit_application", {"submission": "submit"})
+    assert ready(people["supervisor"], inst) == ["organise_review"]  # 第七条(三): straight to 市科技局
