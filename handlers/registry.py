@@ -55,6 +55,14 @@ def registered() -> list[str]:
     return sorted(_REGISTRY)
 
 
+def handler_of(name: str) -> Handler:
+    """The handler registered for operator `name` (for the designer to read which parameters it takes)."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise UnknownOperator(f"no handler registered for operator {name!r}") from None
+
+
 def call(name: str, params: Mapping[str, Any], context: HandlerContext) -> Any:
     """Run the handler of operator `name`; its result must be JSON-serialisable."""
     try:
