@@ -19,7 +19,7 @@ Mode = Literal["exec", "eval"]
 # what every instance starts with (app/services/running/start_data.py `prepare`, and its preparers)
 START_DATA = frozenset({
     "center_id", "center_name", "policy", "center_status", "center_category", "center_approved_at",
-    "center_established_at", "center_profile", "report_year", "due_at", "remind_at", "cycle",
+    "center_established_at", "center_profile", "report_year", "due_at", "remind_at", "cycle", "cycle_start", "cycle_end",
 })
 DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 LOOKS_ISO = re.compile(r"^(R\d*/|P\d|P T|\d{4}-\d{2}-\d{2})")
