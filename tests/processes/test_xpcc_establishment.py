@@ -39,8 +39,8 @@ def proposed(people: dict[str, Any]) -> dict[str, Any]:
     return {"center_id": center_id, "id": started["id"], "started": started}
 
 
-def checks_shown(people: dict[str, Any], inst: int) -> dict[str, Any]:
-    reviewing = task(people["authority"], inst, "review_conditions")
+def checks_shown(people: dict[str, Any], inst: int, element: str = "review_conditions") -> dict[str, Any]:
+    reviewing = task(people["authority"], inst, element)
     return dict(people["authority"].get(f"/api/v1/tasks/{reviewing['id']}").get_json()["data"]["check_results"])
 
 
@@ -106,12 +106,14 @@ def test_a_loss_in_one_year_is_shown_to_the_reviewer_who_returns(
 ) -> None:
     authority, inst = people["authority"], proposed["id"]
     drive_to_review(people, inst, with_loss(ENTERPRISE_PROFILE, year))
-    found = checks_shown(people, inst)
+    assert ready(authority, inst) == ["review_unmet_conditions"]
+    found = checks_shown(people, inst, "review_unmet_conditions")
     assert found["all_passed"] is False and found["failed_rules"] == ["lead_enterprise_no_loss"]
     [failed] = [r for r in found["results"] if not r["passed"]]
     assert failed["article"] == "第十一条2" and f"{2022 + year} 年度亏损" in failed["reason"]
-    act(authority, inst, "review_conditions", {"decision": "return"}, status=422)  # a return gives its reason
-    act(authority, inst, "review_conditions", {"decision": "return", "comment": f"{2022 + year}年度亏损，不符合第十一条2。"})
+    act(authority, inst, "review_unmet_conditions", {"decision": "return"}, status=422)  # a return gives its reason
+    act(authority, inst, "review_unmet_conditions",
+        {"decision": "return", "comment": f"{2022 + year}年度亏损，不符合第十一条2。"})
     assert ready(authority, inst) == ["revise_application"]
     act(people["applicant"], inst, "revise_application", application(ENTERPRISE_PROFILE))
     act(people["sponsor"], inst, "cultivate_and_recommend", RECOMMEND)
@@ -124,11 +126,23 @@ def test_a_university_lead_with_one_xpcc_enterprise_fails_and_a_legal_entity_war
     profile = {**UNIVERSITY_PROFILE, "units": UNIVERSITY_PROFILE["units"][:2], "independent_legal_entity": False,
                "independent_management": {"people": True, "finance": True, "assets": True}}
     drive_to_review(people, proposed["id"], profile)
-    found = checks_shown(people, proposed["id"])
+    found = checks_shown(people, proposed["id"], "review_unmet_conditions")
     assert found["failed_rules"] == ["research_lead_cobuilders"] and found["warnings"] == ["legal_entity"]
-    # the reviewer decides: a failed check does not stop the procedure by itself
-    act(people["authority"], proposed["id"], "review_conditions",
+    # the reviewer decides: a failed check does not stop the procedure by itself, but the reason is recorded
+    act(people["authority"], proposed["id"], "review_unmet_conditions", {"decision": "approve"}, status=422)
+    act(people["authority"], proposed["id"], "review_unmet_conditions",
         {"decision": "approve", "comment": "第三家兵团企业已签署共建协议，待补充。"})
+    assert sorted(ready(people["supervisor"], proposed["id"])) == ["plan_argumentation", "site_evaluation"]
+
+
+def test_a_warning_alone_goes_to_the_plain_review(people: dict[str, Any], proposed: dict[str, Any]) -> None:
+    """第十一条1 原则上: not yet a legal entity, with 人、财、物 relatively independent, is a warning, not a failure."""
+    profile = {**ENTERPRISE_PROFILE, "independent_legal_entity": False,
+               "independent_management": {"people": True, "finance": True, "assets": True}}
+    drive_to_review(people, proposed["id"], profile)
+    found = checks_shown(people, proposed["id"])
+    assert found["all_passed"] is True and found["warnings"] == ["legal_entity"]
+    act(people["authority"], proposed["id"], "review_conditions", {"decision": "approve"})
     assert sorted(ready(people["supervisor"], proposed["id"])) == ["plan_argumentation", "site_evaluation"]
 
 
@@ -137,6 +151,7 @@ def test_sponsor_returns_then_recommends(people: dict[str, Any], proposed: dict[
     act(people["authority"], inst, "record_layout", LAYOUT)
     act(people["applicant"], inst, "submit_application", application(ENTERPRISE_PROFILE))
     act(people["sponsor"], inst, "cultivate_and_recommend", {**RECOMMEND, "decision": "return"}, status=422)
+    act(people["sponsor"], inst, "cultivate_and_recommend", {**RECOMMEND, "recommendation_letter": []}, status=422)
     act(people["sponsor"], inst, "cultivate_and_recommend", {**RECOMMEND, "decision": "return", "comment": "补充考核指标。"})
     assert ready(people["sponsor"], inst) == ["revise_application"]
     act(people["applicant"], inst, "revise_application", application(ENTERPRISE_PROFILE))
