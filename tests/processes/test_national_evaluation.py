@@ -105,6 +105,9 @@ def test_rectification_check_passes_or_removes_the_center(
     act(people["evaluator"], inst, "rectification_check", {"conclusion": conclusion, "opinion": "检查意见。"})
     assert center(supervisor, evaluation["center_id"])["status"] == "rectifying"  # not before 科技部 confirms
     act(people["authority"], inst, "confirm_rectification_check", {"decision": "return"}, status=422)
+    act(people["authority"], inst, "confirm_rectification_check", {"decision": "return", "comment": "请核实整改材料。"})
+    assert ready(supervisor, inst) == ["rectification_check"]
+    act(people["evaluator"], inst, "rectification_check", {"conclusion": conclusion, "opinion": "复核意见。"})
     act(people["authority"], inst, "confirm_rectification_check", {"decision": "approve"})
     record = center(supervisor, evaluation["center_id"])
     if conclusion == "pass":
@@ -134,13 +137,22 @@ def test_rectification_period_ends_without_a_report_the_check_follows(
     assert fired == [("timer_rectification_end", "第三十条")]
 
 
-def test_declining_to_take_part_removes_the_center(people: dict[str, Any], evaluation: dict[str, Any]) -> None:
+def test_declining_to_take_part_removes_the_center_and_ends_its_other_work(
+    people: dict[str, Any], evaluation: dict[str, Any],
+) -> None:
     supervisor, inst = people["supervisor"], evaluation["id"]
+    report = start(people["authority"], "national_annual_report", evaluation["center_id"], {"report_year": 2028})
     act(people["applicant"], inst, "submit_evaluation_materials", {"participation": "decline"}, status=422)
     act(people["applicant"], inst, "submit_evaluation_materials", {"participation": "decline", "reason": "自愿退出。"})
     assert outcome(supervisor, inst) == "removed_not_participating"
     assert center(supervisor, evaluation["center_id"])["status"] == "revoked"
     assert status_changes(supervisor, inst) == [("established", "revoked", "第三十条")]
+    assert instance(supervisor, report["id"])["status"] == "terminated"  # the lifecycle ends the center's other work
+    [ended] = [e for e in events(supervisor, report["id"]) if e["kind"] == "instance_terminated"]
+    assert ended["article"] == "第三十条"
+    refused = people["authority"].post("/api/v1/instances", json={"process_key": "national_major_change",
+                                                                   "center_id": evaluation["center_id"]})
+    assert refused.status_code == 409  # a removed center runs nothing
     every_step_cites_an_article(supervisor, inst)
 
 
