@@ -81,18 +81,19 @@ def start_operation_cycles() -> list[int]:
     """
     now = clock.now()
     deployed = set(db.session.scalars(select(ProcessDefinition.key).distinct()))
-    existing = set(db.session.scalars(select(ProcessInstance.business_key).where(ProcessInstance.business_key.is_not(None))))
-    due: list[tuple[Center, str, int]] = []
+    candidates: list[tuple[Center, str, int]] = []
     for center in db.session.scalars(select(Center).order_by(Center.id)):
         procedure = str(cycles.operation_rule(center.policy).get("procedure") or "")
         key = str(ProcessKey(center.policy, procedure))
         if not procedure or key not in deployed or not _may_start(center, procedure):
             continue
         cycle = cycles.current_operation_cycle(center, now)
-        if cycle is None or not cycles.admitted(center, cycle.number):
-            continue
-        if business_key(key, {"center_id": center.id, "cycle": cycle.number}) not in existing:
-            due.append((center, key, cycle.number))
+        if cycle is not None and cycles.admitted(center, cycle.number):
+            candidates.append((center, key, cycle.number))
+    existing = set(db.session.scalars(select(ProcessInstance.business_key).where(
+        ProcessInstance.process_key.in_({key for _, key, _ in candidates}))))
+    due = [(c, key, n) for c, key, n in candidates
+           if business_key(key, {"center_id": c.id, "cycle": n}) not in existing]
     transactions.rollback()
     started = []
     for center, key, number in due:
