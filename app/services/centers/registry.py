@@ -25,8 +25,9 @@ def create_center(
     actor: User, *, name: str, policy: str, category: str | None = None, status: str = CenterStatus.PROPOSED,
     approved_at: date | None = None, established_at: date | None = None,
     organisations: dict[str, int] | None = None, profile: dict[str, Any] | None = None,
+    organisation_names: dict[str, str] | None = None,
 ) -> Center:
-    """Register a center with its organisations by role; commits."""
+    """Register a center with its organisations by role (ids, or names: found or created in the policy); commits."""
     if actor.role not in CENTER_CREATOR_ROLES:
         raise Forbidden(_("只有主管部门、监督人员或管理员可以登记技术创新中心"))
     if policy in POLICIES and not access.may_act_in_policy(actor, policy):
@@ -44,6 +45,8 @@ def create_center(
         elif found.policy != policy:
             errors.setdefault("organisations", []).append(
                 _("%(role)s 对应的单位 %(name)s 不属于政策 %(policy)s", role=role, name=found.name, policy=policy))
+    if not errors and organisation_names:
+        organisations = {**(organisations or {}), **_by_name(policy, organisation_names, errors)}
     if errors:
         raise InvalidSubmission(_("技术创新中心信息有误"), errors)
     center = Center(
@@ -54,6 +57,55 @@ def create_center(
     db.session.add(center)
     transactions.commit_and_expire()
     return center
+
+
+def set_organisations(actor: User, center_id: int, names: dict[str, str]) -> Center:
+    """Give the center's roles to organisations chosen by name (found or created in its policy; an empty name
+    leaves the role without one); commits. Tasks already offered keep their organisation."""
+    center = get_center(actor, center_id)
+    if actor.role not in CENTER_CREATOR_ROLES or not access.may_act_in_policy(actor, center.policy):
+        raise Forbidden(_("只有本政策的主管部门、监督人员或管理员可以修改中心的单位"))
+    errors: dict[str, list[str]] = {}
+    chosen = _by_name(center.policy, {r: n for r, n in names.items() if n.strip()}, errors)
+    if errors:
+        raise InvalidSubmission(_("技术创新中心信息有误"), errors)
+    kept = [o for o in center.organisations if o.role in chosen and o.organisation_id == chosen[o.role]]
+    present = {o.role for o in kept}
+    untouched = [o for o in center.organisations if o.role not in names]
+    center.organisations = untouched + kept + [
+        CenterOrganisation(role=r, organisation_id=i) for r, i in chosen.items() if r not in present]
+    transactions.commit_and_expire()
+    return center
+
+
+def _by_name(policy: str, names: dict[str, str], errors: dict[str, list[str]]) -> dict[str, int]:
+    """Organisation ids by role for names of `policy`'s organisations (a new name creates one of that role)."""
+    found: dict[str, int] = {}
+    for role, raw in names.items():
+        name = raw.strip()
+        if role not in LANE_ROLES:
+            errors.setdefault(f"organisations.{role}", []).append(_("未知角色：%(role)s", role=role))
+            continue
+        if not 2 <= len(name) <= 200:
+            errors.setdefault(f"organisations.{role}", []).append(_("单位名称须为 2–200 个字"))
+            continue
+        org = db.session.scalar(select(Organisation).where(Organisation.name == name))
+        if org is not None and org.policy not in (policy, None):
+            errors.setdefault(f"organisations.{role}", []).append(
+                _("单位 %(name)s 属于其他政策，不能用于本中心", name=name))
+            continue
+        if org is None:
+            org = Organisation(name=name, kind=role, policy=policy)
+            db.session.add(org)
+            db.session.flush()
+        found[role] = org.id
+    return found
+
+
+def organisation_names(policy: str) -> list[str]:
+    """The names of `policy`'s organisations, for choosing one by name."""
+    return list(db.session.scalars(select(Organisation.name).where(Organisation.policy == policy)
+                                   .order_by(Organisation.name)))
 
 
 def get_center(user: User, center_id: int) -> Center:

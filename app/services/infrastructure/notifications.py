@@ -11,11 +11,12 @@ from sqlalchemy import or_, select
 from app.clock import CHINA
 from app.errors import NotFound
 from app.extensions import db
-from app.models import Center, Event, HumanTask, Notification, ProcessInstance, User
+from app.models import Center, Event, Notification, ProcessInstance, User
 from app.services import transactions
 from app.services.paging import Page, Window, fetch_page
-from app.services.people.access import may_work_on, visible_instances_clause
-from app.vocabulary import OVERSIGHT_ROLES, TaskState
+from app.services.people.access import visible_instances_clause
+from app.services.tasks.lookup import first_workable_task
+from app.vocabulary import OVERSIGHT_ROLES
 
 TEMPLATES: dict[str, tuple[str, str]] = {
     "annual_report_reminder": (
@@ -151,9 +152,7 @@ def open_notification(user: User, notification_id: int, now: datetime) -> tuple[
     instance = db.session.get(ProcessInstance, note.instance_id) if note.instance_id else None
     if instance is None:
         return "list", None
-    ready = db.session.scalars(select(HumanTask).where(
-        HumanTask.instance_id == instance.id, HumanTask.state == TaskState.READY).order_by(HumanTask.id))
-    task = next((t for t in ready if may_work_on(user, t)), None)
+    task = first_workable_task(user, instance.id)
     if task is not None:
         return "task", task.id
     if user.role in OVERSIGHT_ROLES:

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.models import Center, HumanTask, User
 from app.services.people import access
+from app.vocabulary import TaskState
 
 
 def visible_task(user: User, task_id: int) -> HumanTask:
@@ -24,3 +26,10 @@ def workable_task(user: User, task_id: int) -> HumanTask:
     if not access.may_work_on(user, task):
         raise Forbidden(_("该任务不属于您的角色或单位"))
     return task
+
+
+def first_workable_task(user: User, instance_id: int) -> HumanTask | None:
+    """The caller's first ready task on an instance (where a notification or a start leads them), if any."""
+    ready = db.session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == instance_id, HumanTask.state == TaskState.READY).order_by(HumanTask.id))
+    return next((task for task in ready if access.may_work_on(user, task)), None)
