@@ -48,3 +48,30 @@ def formal_name(params: Mapping[str, Any], context: HandlerContext) -> dict[str,
 def policy_setting(params: Mapping[str, Any], context: HandlerContext) -> Any:
     """The policy.yaml entry at the dotted path `setting` (e.g. "rectification": {years, configured, article})."""
     return policy_data.require(_policy(params, context), *str(params["setting"]).split("."))
+
+
+@operator("guideline_check")
+def guideline_check(params: Mapping[str, Any], context: HandlerContext) -> dict[str, Any]:
+    """Compare `value` with the guideline at `setting` (e.g. "operation_cycle.years", 第十七条5 “一般以三年”).
+
+    A guideline (“一般”) is not a rule: another value is accepted, with a warning event citing the article.
+    """
+    data = _policy(params, context)
+    path = str(params["setting"]).split(".")
+    expected = policy_data.require(data, *path)
+    section = policy_data.require(data, *path[:-1]) if len(path) > 1 else data
+    article = str(section.get("article", "")) if isinstance(section, Mapping) else ""
+    followed = params.get("value") == expected
+    if not followed:
+        context.emit("warning", code="guideline_departed", element_id=context.element_id, article=article,
+                     message=f"{article}的一般要求为 {expected}，本次为 {params.get('value')}（“一般”：可以不同，应说明理由）")
+    return {"followed": followed, "expected": expected, "value": params.get("value"), "article": article}
+
+
+@operator("record_warning")
+def record_warning(params: Mapping[str, Any], context: HandlerContext) -> dict[str, Any]:
+    """Record a warning event on the instance (e.g. a departure from a guideline the person explained)."""
+    message, article = str(params["message"]), str(params.get("article") or "")
+    context.emit("warning", code=str(params.get("code") or "warning"), message=message, article=article,
+                 element_id=context.element_id)
+    return {"message": message, "article": article}

@@ -82,6 +82,8 @@ def test_comprehensive_case_by_case_deliberation_approves_and_names(people: dict
     assert record["profile"]["legal_entity"] == LEGAL_ENTITY and record["profile"]["sponsor"] == SPONSOR
     assert record["profile"]["admitted_cycle"] == 1
     assert status_changes(supervisor, inst) == [("proposed", "established", "第十二条")]
+    [warning] = [e for e in events(supervisor, inst) if e["kind"] == "warning"]  # the guideline departed from
+    assert warning["article"] == "第十三条5" and "structure 的依据" in warning["payload"]["message"]
     [plan] = plans(supervisor, center_id)  # 第十七条: the first cycle's plan starts on approval
     assert plan["business_key"] == f"national_operation_plan:{center_id}:cycle-1"
     assert ready(supervisor, plan["id"]) == ["adopt_charter"]

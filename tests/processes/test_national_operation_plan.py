@@ -64,6 +64,7 @@ def test_first_cycle_council_adopts_charter_appoints_and_adopts_the_plan(people:
     assert plan["article"] == "第十七条5" and plan["due_at"].startswith("2026-08-30T15:59:59")
     act(council, started["id"], "adopt_plan", PLAN_BODY)
     assert outcome(supervisor, started["id"]) == "adopted"
+    assert not [e for e in events(supervisor, started["id"]) if e["kind"] == "warning"]  # three years: the guideline
     profile = center(supervisor, center_id)["profile"]
     assert profile["director"] == DIRECTOR
     assert profile["charter"]["adopted_at"] == "2026-06-20"
@@ -114,8 +115,12 @@ def test_a_three_year_cycle_rolls_over_into_the_next_plan(app: Flask, people: di
     detail = instance(supervisor, second["id"])
     assert (detail["data"]["cycle_start"], detail["data"]["cycle_end"]) == ("2029-06-01", "2032-06-01")
     assert ready(supervisor, second["id"]) == ["adopt_plan"]  # later cycles: the plan only
-    act(council, second["id"], "adopt_plan", PLAN_BODY)
-    assert center(supervisor, center_id)["profile"]["operation_plan"]["cycle"] == 2
+    act(council, second["id"], "adopt_plan", {**PLAN_BODY, "cycle_years": 4})
+    plan = center(supervisor, center_id)["profile"]["operation_plan"]
+    assert (plan["cycle"], plan["cycle_years"]) == (2, 4)
+    # 第十七条5 “一般以三年”: another length is accepted with a warning citing it
+    [warning] = [e for e in events(supervisor, second["id"]) if e["kind"] == "warning"]
+    assert warning["article"] == "第十七条5" and "4" in warning["payload"]["message"]
     set_clock(supervisor, "2029-07-01T00:00:00+08:00")
     assert len(plan_instances(supervisor, center_id)) == 2  # once per center and cycle
     every_step_cites_an_article(supervisor, second["id"])
