@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn.specs.defaults import ExclusiveGateway, InclusiveGateway
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.parser.task_spec import SpiffTaskParser
 
-from app.engine.script_engine import compile_restricted_cached
+from app.engine.script_engine import compile_restricted_cached, refuse_unbounded_loops
 
 FORBIDDEN_IDS = {"Start", "End", "Root"}  # collide with SpiffWorkflow's internal task specs
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -146,6 +146,8 @@ def _check_expressions(spec: BpmnProcessSpec, key: str) -> None:
         for source, mode in sources:
             try:
                 compile_restricted_cached(source, mode)
+                if mode == "exec":
+                    refuse_unbounded_loops(source)
             except SyntaxError as err:
                 raise BpmnDefinitionError(
                     key, bpmn_id, _("表达式或脚本无效：%(source)r（%(error)s）", source=source, error=err.msg)

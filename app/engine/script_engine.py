@@ -26,6 +26,8 @@ from RestrictedPython.PrintCollector import PrintCollector
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 
+from app.engine import script_limits
+
 ServiceCaller = Callable[[Any, str, dict[str, Any]], Any]
 
 # Exceptions that escape `except Exception` and could stop a worker process.
@@ -36,7 +38,7 @@ _EXTRA_BUILTINS = ["min", "max", "sum", "sorted", "any", "all", "dict", "set", "
 SAFE_BUILTINS: dict[str, Any] = {k: v for k, v in safe_builtins.items() if k not in _UNSAFE_NAMES}
 SAFE_BUILTINS.update(limited_builtins)
 SAFE_BUILTINS.update({name: getattr(builtins, name) for name in _EXTRA_BUILTINS})
-SAFE_BUILTINS.update(getattr=safer_getattr, math=math)
+SAFE_BUILTINS.update(getattr=lambda obj, name, *default: _getattr(obj, name, *default), math=math)
 SAFE_BUILTINS.update(datetime=datetime, date=date, timedelta=timedelta, timezone=timezone)
 
 _INPLACE_OPS: dict[str, Callable[[Any, Any], Any]] = {
@@ -48,8 +50,15 @@ _INPLACE_OPS: dict[str, Callable[[Any, Any], Any]] = {
 
 
 def _inplacevar(op: str, target: Any, value: Any) -> Any:
-    """Apply an augmented assignment operator on behalf of restricted code."""
+    """Apply an augmented assignment operator on behalf of restricted code (size-checked like its operator)."""
+    if op in script_limits.INPLACE:
+        script_limits.check_operation(script_limits.INPLACE[op], target, value)
     return _INPLACE_OPS[op](target, value)
+
+
+def _getattr(obj: Any, name: str, default: Any = None) -> Any:
+    """`getattr` for restricted code: no private names, and string methods that could build huge values checked."""
+    return script_limits.guard_attribute(obj, name, safer_getattr(obj, name, default))  # type: ignore[no-untyped-call]
 
 
 def _getitem(obj: Any, key: Any) -> Any:
@@ -61,10 +70,12 @@ def _getitem(obj: Any, key: Any) -> Any:
 # __builtins__, so task data such as `date` may shadow them without tripping check_for_overwrite.
 GUARD_GLOBALS: dict[str, Any] = {
     "__builtins__": SAFE_BUILTINS,
-    "_getattr_": safer_getattr,
+    "_getattr_": _getattr,
     "_getitem_": _getitem,
     "_write_": full_write_guard,
-    "_getiter_": iter,
+    "_getiter_": script_limits.guarded_iter,
+    "_binop_": script_limits.binop,
+    "_tick_": script_limits.tick,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
     "_unpack_sequence_": guarded_unpack_sequence,
     "_inplacevar_": _inplacevar,
@@ -72,11 +83,20 @@ GUARD_GLOBALS: dict[str, Any] = {
 }
 
 
+def refuse_unbounded_loops(source: str) -> None:
+    """SyntaxError when a script has a loop that visibly never ends (`while True:` without break): the deploy
+    path calls this beside the restricted compiler; running scripts are bounded by time instead."""
+    lines = script_limits.unbounded_loops(source)
+    if lines:
+        raise SyntaxError(f"while loop without an end (constant condition, no break) at line {lines[0]}",
+                          ("<string>", lines[0], 0, None))
+
+
 @lru_cache(maxsize=2048)
 def compile_restricted_cached(source: str, mode: Literal["exec", "eval"]) -> types.CodeType:
     """Compile source with RestrictedPython (cached by source and mode); raise SyntaxError on refusal."""
     compiler = compile_restricted_exec if mode == "exec" else compile_restricted_eval
-    result = compiler(source, "<string>")
+    result = compiler(source, "<string>", policy=script_limits.LimitingTransformer)
     if result.errors or result.code is None:
         match = re.match(r"Line (\d+):", result.errors[0]) if result.errors else None
         lineno = int(match.group(1)) if match else 0
@@ -97,7 +117,10 @@ class RestrictedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
         code = compile_restricted_cached(expression, "eval")
         self._prepare_context(context)
         scope = {**(external_context or {}), **context, **self.globals}
-        return eval(code, scope)
+        with script_limits.limited():
+            result = eval(code, scope)
+        script_limits.check_result_size([result])
+        return result
 
     def execute(self, script: str, context: dict[str, Any],
                 external_context: dict[str, Any] | None = None) -> bool:
@@ -108,9 +131,11 @@ class RestrictedEnvironment(TaskDataEnvironment):  # type: ignore[misc]
         context.update(external_context or {})
         context.update(self.globals)
         try:
-            exec(code, context)  # noqa: S102 - restricted code object
+            with script_limits.limited():
+                exec(code, context)  # noqa: S102 - restricted code object
         finally:
             self._remove_globals_and_functions_from_context(context, external_context)
+        script_limits.check_result_size(context.values())
         return True
 
     def _remove_globals_and_functions_from_context(
