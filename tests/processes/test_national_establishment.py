@@ -165,6 +165,7 @@ def test_field_center_cultivated_recommended_selected_and_named(people: dict[str
     assert record["profile"]["legal_entity"] == LEGAL_ENTITY
     assert status_changes(supervisor, inst) == [("proposed", "cultivating", "第十六条3"),
                                                 ("cultivating", "established", "第十六条4")]
+    assert not [e for e in events(supervisor, inst) if e["kind"] == "warning"]  # within the year's priority fields
     assert len(plans(supervisor, center_id)) == 1
     every_step_cites_an_article(supervisor, inst)
 
@@ -230,3 +231,14 @@ def test_establishment_starts_only_for_a_proposed_center(people: dict[str, Any])
     response = people["authority"].post("/api/v1/instances", json={
         "process_key": "national_establishment", "center_id": people["centers"]["a"]})
     assert response.status_code == 409 and "第十一条" in response.get_json()["message"]
+
+
+def test_an_intention_outside_the_years_priority_fields_is_flagged_for_the_sponsor(people: dict[str, Any]) -> None:
+    """第十六条1: 科技部按年度提出优先布局的领域安排 — the text does not refuse another field: the sponsor sees a warning."""
+    supervisor = people["supervisor"]
+    inst = start(people["authority"], "national_establishment", create_center(people, "field"))["id"]
+    act(people["authority"], inst, "publish_priority_fields", {"layout_year": 2026, "priority_fields": ["工业软件"]})
+    act(people["applicant"], inst, "field_intention", FIELD_INTENTION)
+    [warning] = [e for e in events(supervisor, inst) if e["kind"] == "warning"]
+    assert warning["article"] == "第十六条1" and "先进储能" in warning["payload"]["message"]
+    assert ready(supervisor, inst) == ["sponsor_intention_review"]
