@@ -110,9 +110,13 @@ def user_create(username: str, role: str, organisation_name: str | None, policy:
 @with_appcontext
 def demo(as_json: bool) -> None:
     """Create the demo organisations, users and centers (credentials are refreshed on every run)."""
+    from app.errors import DomainError
     from app.services.infrastructure.demo import seed_demo
 
-    result: dict[str, Any] = seed_demo()
+    try:
+        result: dict[str, Any] = seed_demo()
+    except DomainError as err:
+        raise click.ClickException(err.message) from err
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, default=str))
         return

@@ -5,17 +5,20 @@ import secrets
 from itertools import count
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from app import clock
+from app.errors import DomainError
 from app.extensions import db
 from app.models import Center, CenterOrganisation, Organisation, User
 from app.models.people import ROLES
 from app.services import transactions
 from app.services.infrastructure.demo_data import DEMO, PERSON_NAMES, DemoCenter
 from app.services.people.users import create_user, organisation, token_digest
-from app.vocabulary import Role
+from app.services.running.starting import begin_instance
+from app.vocabulary import ProcessKey, Role
 
 
 def seed_demo() -> dict[str, Any]:
@@ -55,6 +58,12 @@ def _center(policy: str, spec: DemoCenter, orgs: dict[str, Organisation]) -> Cen
         center.organisations = [CenterOrganisation(role=r, organisation_id=o.id) for r, o in orgs.items()]
         db.session.add(center)
         db.session.flush()
+        for procedure in spec.running:  # needs the processes deployed (scripts/run deploys before the demo)
+            try:
+                begin_instance(None, str(ProcessKey(policy, procedure)), center, {}, clock.now(), started_by="demo")
+            except DomainError as err:
+                raise DomainError(_("演示中心 %(name)s 的程序未能启动（请先部署流程）：%(reason)s",
+                                    name=spec.name, reason=err.message)) from err
         return center
     present = {o.role for o in center.organisations}
     center.organisations.extend(

@@ -25,6 +25,8 @@ class DemoCenter:
     approved_at: date | None = None
     established_at: date | None = None
     profile: dict[str, Any] = field(default_factory=dict)
+    # procedures running for the center (started when the demo creates it), e.g. the construction period's timer
+    running: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,13 @@ def _lanes(center_name: str, evaluator: str | None = None) -> dict[str, str]:
 def _unit(name: str, role: str, kind: str, **extra: Any) -> dict[str, Any]:
     return {"name": name, "role": role, "kind": kind, **extra}
 
+
+# xpcc 第十一条1 (independent legal entity), 第十四条 (full-time director), 第十五条 (expert committee ≥ 7, half external)
+_XPCC_GOVERNANCE: dict[str, Any] = {
+    "independent_legal_entity": True,
+    "director": {"name": "周建国", "fulltime": True},
+    "expert_committee": {"members": [{"name": f"委员{i + 1}", "external": i < 4} for i in range(7)]},
+}
 
 NATIONAL_EVALUATOR = "国家科技评估示范中心"   # 第二十七条: 委托第三方机构实施
 XPCC_EVALUATOR = "兵团科技评估示范中心"       # 第二十一条: 委托第三方机构实施
@@ -66,23 +75,30 @@ DEMO: dict[str, DemoPolicy] = {
         ),
     )),
     "xpcc": DemoPolicy("兵团科学技术局", (
+        # 第十二条5: approved, in the 3-year construction period; xpcc_preparation's timer ends it (2028-05-20)
         DemoCenter(
-            "enterprise", "兵团示范农业装备技术创新中心", "field", CenterStatus.ESTABLISHED,
+            "enterprise", "兵团示范农业装备技术创新中心", "field", CenterStatus.UNDER_CONSTRUCTION,
             {Role.SPONSOR: "第八师石河子市科技局", Role.APPLICANT: "新疆示范农业装备有限公司",
              Role.LOCAL_AUTHORITY: "石河子市科学技术局", **_lanes("兵团示范农业装备技术创新中心", XPCC_EVALUATOR)},
-            date(2025, 5, 20), date(2025, 5, 20),
-            {"field": "农业装备", "units": [_unit("新疆示范农业装备有限公司", "lead", "enterprise")]},
+            date(2025, 5, 20), None,
+            {"field": "农业装备", "submission_date": "2025-04-10",
+             "units": [_unit("新疆示范农业装备有限公司", "lead", "enterprise", is_xpcc_enterprise=True),
+                       _unit("石河子大学", "co_builder", "university")],
+             "lead_financials": [{"year": y, "net_profit": 120, "sales": 1000, "rd_spend": 30} for y in (2022, 2023, 2024)],
+             **_XPCC_GOVERNANCE},
+            running=("preparation",),
         ),
         DemoCenter(
-            "university", "兵团示范棉花育种技术创新中心", "field", CenterStatus.ESTABLISHED,
+            "university", "兵团示范棉花育种技术创新中心", "field", CenterStatus.UNDER_CONSTRUCTION,
             {Role.SPONSOR: "石河子大学科学技术处", Role.APPLICANT: "石河子大学",
              Role.LOCAL_AUTHORITY: "石河子市科学技术局", **_lanes("兵团示范棉花育种技术创新中心", XPCC_EVALUATOR)},
-            date(2024, 4, 1), date(2024, 4, 1),
-            {"field": "棉花育种", "units": [
+            date(2024, 4, 1), None,
+            {"field": "棉花育种", "submission_date": "2024-02-20", "units": [
                 _unit("石河子大学", "lead", "university"),
                 _unit("新疆示范种业有限公司", "co_builder", "enterprise", is_xpcc_enterprise=True),
                 _unit("兵团示范棉业集团有限公司", "co_builder", "enterprise", is_xpcc_enterprise=True),
-            ]},
+            ], **_XPCC_GOVERNANCE},
+            running=("preparation",),
         ),
     )),
     "nmg2020": DemoPolicy("内蒙古自治区科学技术厅（2020）", (
