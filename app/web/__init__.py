@@ -28,7 +28,7 @@ from app.web.form_decoding import input_name
 
 # modules under app/web that define a blueprint named `bp`, registered in this order
 BLUEPRINT_MODULES: list[str] = ["auth", "inbox", "tasks", "centers", "files", "monitor", "dashboard", "clock",
-                                 "notifications"]
+                                 "notifications", "designer"]
 
 
 

@@ -1,0 +1,284 @@
+// The process designer's page: bpmn-js Modeler with our properties, lint, simulation, drafts, deploy, diff, migrate.
+import BpmnModeler from 'bpmn-js/lib/Modeler';
+import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
+import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule } from 'bpmn-js-properties-panel';
+import lintModule from 'bpmn-js-bpmnlint';
+import TokenSimulationModule from 'bpmn-js-token-simulation';
+import { diff as bpmnDiff } from 'bpmn-js-differ';
+import spiffworkflow from './spiffworkflow.json';
+import { lintConfig } from './lint.js';
+import { context } from './model.js';
+import { palette, TicPropertiesModule } from './props.js';
+
+const $ = (selector) => document.querySelector(selector);
+const csrf = () => ($('meta[name="csrf-token"]') || {}).content || '';
+const state = { key: '', version: null, policy: '', markers: [], catalog: null };
+
+async function api(path, options = {}) {
+  const headers = { Accept: 'application/json', 'X-CSRFToken': csrf(), ...(options.headers || {}) };
+  const response = await fetch(`/designer/api${path}`, { credentials: 'same-origin', ...options, headers });
+  const body = response.status === 204 ? null : await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = new Error((body && body.message) || `HTTP ${response.status}`);
+    error.body = body;
+    error.status = response.status;
+    throw error;
+  }
+  return body;
+}
+
+const json = (method, body) => ({ method, body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+
+function say(message, kind = 'info') {
+  const box = $('#designer-status');
+  box.textContent = message;
+  box.className = `flash flash-${kind}`;
+  box.hidden = !message;
+}
+
+function text(tag, content, attrs = {}) {
+  const node = document.createElement(tag);
+  node.textContent = content == null ? '' : String(content);
+  Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, v));
+  return node;
+}
+
+const modeler = new BpmnModeler({
+  container: '#designer-canvas',
+  propertiesPanel: { parent: '#designer-properties' },
+  additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, TicPropertiesModule, lintModule,
+    TokenSimulationModule],
+  moddleExtensions: { spiffworkflow },
+  linting: { bpmnlint: lintConfig, active: true },
+});
+window.ticDesigner = { modeler, state };
+
+function choose(select, items, value) {
+  select.replaceChildren(...items.map(([v, label]) => {
+    const option = text('option', label, { value: v });
+    if (String(v) === String(value)) option.selected = true;
+    return option;
+  }));
+}
+
+function usePolicy(policy) {
+  state.policy = policy;
+  const catalog = state.catalog;
+  palette.articles = catalog.articles[policy] || [];
+  palette.forms = [...(catalog.forms[policy] || []), ...(catalog.forms.common || [])];
+  palette.operators = catalog.operators;
+  palette.roles = catalog.roles;
+  context.forms = palette.forms;
+  context.operators = Object.keys(catalog.operators);
+  context.roles = catalog.roles.map((r) => r.key);
+}
+
+async function importXml(xml) {
+  clearMarkers();
+  await modeler.importXML(xml);
+  modeler.get('canvas').zoom('fit-viewport');
+}
+
+async function loadVersions(selected) {
+  const versions = await api(`/versions/${state.key}`);
+  const newest = versions[0].version;
+  choose($('#designer-version'), versions.map((v) => [v.version, `第 ${v.version} 版`]), selected || newest);
+  for (const id of ['#designer-diff-a', '#designer-diff-b', '#designer-migrate-to']) {
+    const fallback = id === '#designer-diff-a' ? versions[Math.min(1, versions.length - 1)].version : newest;
+    choose($(id), versions.map((v) => [v.version, `第 ${v.version} 版`]), fallback);
+  }
+  const body = $('#designer-history tbody');
+  body.replaceChildren(...versions.map((v) => {
+    const row = document.createElement('tr');
+    row.append(text('td', v.version), text('td', new Date(v.deployed_at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })),
+      text('td', v.deployed_by || '（仓库部署 tic deploy）'), text('td', v.comment || '—'), text('td', v.open_instances));
+    return row;
+  }));
+  return versions;
+}
+
+async function openVersion() {
+  state.key = $('#designer-process').value;
+  const process = state.catalog.processes.find((p) => p.key === state.key);
+  usePolicy(process.policy);
+  await loadVersions();
+  const version = Number($('#designer-version').value);
+  const detail = await api(`/versions/${state.key}/${version}`);
+  state.version = version;
+  await importXml(detail.xml);
+  say(`已打开 ${state.key} 第 ${version} 版`);
+}
+
+async function openSelectedVersion() {
+  const version = Number($('#designer-version').value);
+  const detail = await api(`/versions/${state.key}/${version}`);
+  state.version = version;
+  await importXml(detail.xml);
+  say(`已打开 ${state.key} 第 ${version} 版`);
+}
+
+async function saveDraft() {
+  const { xml } = await modeler.saveXML({ format: true });
+  await api(`/drafts/${state.key}`, json('PUT', { xml, base_version: state.version }));
+  say(`草稿已保存（${new Date().toLocaleTimeString('zh-CN')}）`, 'success');
+}
+
+async function openDraft() {
+  const draft = await api(`/drafts/${state.key}`);
+  state.version = draft.base_version;
+  await importXml(draft.xml);
+  say(`已打开草稿（基于第 ${draft.base_version || '?'} 版）`);
+}
+
+function clearMarkers() {
+  const canvas = modeler.get('canvas');
+  state.markers.forEach((id) => { try { canvas.removeMarker(id, 'tic-problem'); } catch (e) { /* element gone */ } });
+  state.markers = [];
+}
+
+function showProblems(problems) {
+  clearMarkers();
+  const registry = modeler.get('elementRegistry');
+  const canvas = modeler.get('canvas');
+  const list = $('#designer-problems');
+  list.replaceChildren(...problems.map((p) => {
+    const item = text('li', `${p.element_id || '文件'}：${p.message}`, { 'data-rule': p.rule, 'data-element': p.element_id });
+    if (registry.get(p.element_id)) {
+      canvas.addMarker(p.element_id, 'tic-problem');
+      state.markers.push(p.element_id);
+      item.classList.add('clickable');
+      item.addEventListener('click', () => {
+        modeler.get('selection').select(registry.get(p.element_id));
+        canvas.scrollToElement(registry.get(p.element_id));
+      });
+    }
+    return item;
+  }));
+  $('#designer-problems-box').hidden = false;
+  $('#designer-problems-title').textContent = problems.length ? `服务器校验：${problems.length} 个问题` : '服务器校验：通过';
+}
+
+async function validate() {
+  const { xml } = await modeler.saveXML({ format: true });
+  const result = await api('/validate', { method: 'POST', body: xml, headers: { 'Content-Type': 'application/xml' } });
+  showProblems(result.problems);
+  return result;
+}
+
+async function deploy() {
+  const comment = $('#designer-comment').value.trim();
+  if (!comment) {
+    say('部署须说明理由（为何修改）', 'error');
+    $('#designer-comment').focus();
+    return;
+  }
+  const { xml } = await modeler.saveXML({ format: true });
+  try {
+    const result = await api('/deploy', json('POST', { xml, comment }));
+    showProblems([]);
+    state.version = result.version;
+    await loadVersions(result.version);
+    $('#designer-comment').value = '';
+    say(`已部署 ${result.process_key} 第 ${result.version} 版`, 'success');
+  } catch (error) {
+    const problems = error.body && error.body.errors && error.body.errors.problems;
+    if (problems) showProblems(problems);
+    say(error.message, 'error');
+  }
+}
+
+function colour(viewer, ids, marker) {
+  const registry = viewer.get('elementRegistry');
+  ids.forEach((id) => registry.get(id) && viewer.get('canvas').addMarker(id, marker));
+}
+
+async function compare() {
+  const a = Number($('#designer-diff-a').value);
+  const b = Number($('#designer-diff-b').value);
+  const [left, right, changes] = await Promise.all([api(`/versions/${state.key}/${a}`), api(`/versions/${state.key}/${b}`),
+    api(`/diff/${state.key}/${a}/${b}`)]);
+  $('#designer-diff').hidden = false;
+  const viewers = ['#designer-diff-left', '#designer-diff-right'].map((container) => {
+    $(container).replaceChildren();
+    return new NavigatedViewer({ container, moddleExtensions: { spiffworkflow } });
+  });
+  await viewers[0].importXML(left.xml);
+  await viewers[1].importXML(right.xml);
+  viewers.forEach((v) => v.get('canvas').zoom('fit-viewport'));
+  const defsA = viewers[0].getDefinitions();
+  const defsB = viewers[1].getDefinitions();
+  const found = bpmnDiff(defsA, defsB);
+  colour(viewers[0], Object.keys(found._removed), 'diff-removed');
+  colour(viewers[1], Object.keys(found._added), 'diff-added');
+  colour(viewers[0], Object.keys(found._changed), 'diff-changed');
+  colour(viewers[1], Object.keys(found._changed), 'diff-changed');
+  colour(viewers[1], Object.keys(found._layoutChanged), 'diff-layout');
+  const describe = (c) => `${c.element_id} ${c.name}${c.attributes && c.attributes.length ? `（${c.attributes.join('、')}）` : ''}`;
+  for (const kind of ['added', 'removed', 'changed']) {
+    const list = $(`#designer-diff-${kind}`);
+    list.replaceChildren(...(changes[kind].length ? changes[kind].map((c) => text('li', describe(c), { 'data-element': c.element_id }))
+      : [text('li', '无', { class: 'muted' })]));
+  }
+  $('#designer-diff-title').textContent = `第 ${a} 版 → 第 ${b} 版`;
+}
+
+async function migrate(dryRun) {
+  const toVersion = Number($('#designer-migrate-to').value);
+  const results = await api('/migrate', json('POST', { process_key: state.key, to_version: toVersion, dry_run: dryRun }));
+  const body = $('#designer-migration tbody');
+  body.replaceChildren(...results.map((r) => {
+    const row = document.createElement('tr');
+    row.setAttribute('data-instance', r.instance_id);
+    const verdict = r.migrated ? '已迁移' : r.safe ? '可安全迁移' : '不安全，保留原版本';
+    row.append(text('td', r.instance_id), text('td', r.from_version ? `第 ${r.from_version} 版` : '—'),
+      text('td', verdict, { class: r.safe ? 'ok' : 'bad' }), text('td', (r.moved || []).join('、') || '—'),
+      text('td', (r.reasons || []).map((x) => x.message).join('；') || '—'));
+    return row;
+  }));
+  $('#designer-migration').hidden = false;
+  say(results.length ? (dryRun ? `预演：${results.length} 个实例` : `迁移完成：${results.filter((r) => r.migrated).length} 个实例已迁移`)
+    : '没有需要迁移的运行中实例', 'info');
+}
+
+function previewForm() {
+  const selected = modeler.get('selection').get()[0];
+  const node = selected && selected.businessObject;
+  const props = (node && node.extensionElements && node.extensionElements.values || [])
+    .filter((v) => v.$type === 'spiffworkflow:Properties').flatMap((p) => p.properties || []);
+  const key = (props.find((p) => p.name === 'formKey') || {}).value;
+  if (!key) {
+    say('请先在图中选择一个指定了表单的人工任务', 'error');
+    return;
+  }
+  $('#designer-form-frame').src = `/designer/forms/${key}`;
+  $('#designer-form-dialog').showModal();
+}
+
+function guard(fn) {
+  return (event) => {
+    if (event) event.preventDefault();
+    fn().catch((error) => say(error.message, 'error'));
+  };
+}
+
+async function start() {
+  state.catalog = await api('/palette');
+  const requested = new URLSearchParams(window.location.search).get('process');
+  choose($('#designer-process'), state.catalog.processes.map((p) => [p.key, `${p.key} ${p.name}`]),
+    requested || (state.catalog.processes[0] || {}).key);
+  $('#designer-process').addEventListener('change', guard(openVersion));
+  $('#designer-open').addEventListener('click', guard(openSelectedVersion));
+  $('#designer-save-draft').addEventListener('click', guard(saveDraft));
+  $('#designer-open-draft').addEventListener('click', guard(openDraft));
+  $('#designer-validate').addEventListener('click', guard(validate));
+  $('#designer-deploy').addEventListener('click', guard(deploy));
+  $('#designer-compare').addEventListener('click', guard(compare));
+  $('#designer-dry-run').addEventListener('click', guard(() => migrate(true)));
+  $('#designer-migrate').addEventListener('click', guard(() => migrate(false)));
+  $('#designer-preview-form').addEventListener('click', guard(async () => previewForm()));
+  $('#designer-form-close').addEventListener('click', () => $('#designer-form-dialog').close());
+  if (state.catalog.processes.length) await openVersion();
+  document.body.setAttribute('data-designer-ready', 'true');
+}
+
+guard(start)();
