@@ -144,6 +144,9 @@ def test_declining_to_take_part_removes_the_center_and_ends_its_other_work(
     report = start(people["authority"], "national_annual_report", evaluation["center_id"], {"report_year": 2028})
     act(people["applicant"], inst, "submit_evaluation_materials", {"participation": "decline"}, status=422)
     act(people["applicant"], inst, "submit_evaluation_materials", {"participation": "decline", "reason": "自愿退出。"})
+    assert center(supervisor, evaluation["center_id"])["status"] == "established"  # 科技部 decides (第六条2)
+    assert task(people["authority"], inst, "confirm_absence")["article"] == "第三十条"
+    act(people["authority"], inst, "confirm_absence", {"decision": "remove", "comment": "中心书面确认不参加评估。"})
     assert outcome(supervisor, inst) == "removed_not_participating"
     assert center(supervisor, evaluation["center_id"])["status"] == "revoked"
     assert status_changes(supervisor, inst) == [("established", "revoked", "第三十条")]
