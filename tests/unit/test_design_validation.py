@@ -220,3 +220,10 @@ def test_the_cli_prints_one_line_per_problem_and_exits_1(tmp_path: Path) -> None
     lines = result.output.strip().splitlines()
     assert len(lines) == len(check(broken.read_bytes(), broken)) >= 1
     assert "review: [name_chinese]" in lines[0]
+
+
+def test_a_script_loop_that_never_ends_is_refused() -> None:
+    body = """<bpmn:scriptTask id="spin" name="空转">""" + props() + """<bpmn:script>while True:
+    x = 1</bpmn:script></bpmn:scriptTask>"""
+    problems = [p for p in check(process(body)) if p.element_id == "spin"]
+    assert [p.rule for p in problems] == ["script"] and "while" in problems[0].message

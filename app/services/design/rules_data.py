@@ -12,7 +12,7 @@ from typing import Any, Literal
 from flask_babel import gettext as _
 from lxml import etree
 
-from app.engine.script_engine import GUARD_GLOBALS, SAFE_BUILTINS, compile_restricted_cached
+from app.engine.script_engine import GUARD_GLOBALS, SAFE_BUILTINS, compile_restricted_cached, refuse_unbounded_loops
 from app.services.design.problems import SPIFF, Problem, bpmn, local, properties, text_of
 
 Mode = Literal["exec", "eval"]
@@ -59,6 +59,12 @@ def scripts(process: etree._Element) -> list[Problem]:
             compile_restricted_cached(source, mode)
         except SyntaxError as err:
             found.append(Problem(element_id, "script", _("脚本或表达式在受限环境中无法编译：%(error)s", error=err.msg)))
+            continue
+        try:
+            refuse_unbounded_loops(source)
+        except SyntaxError as err:
+            found.append(Problem(element_id, "script", _(
+                "脚本第 %(line)s 行的 while 循环不会结束（条件恒真且没有 break）", line=err.lineno)))
     return found
 
 
