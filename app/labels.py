@@ -27,6 +27,16 @@ PROCEDURE_LABELS = {
     "evaluation": _l("评估"), "major_change": _l("重大事项变更"), "revocation": _l("撤销"),
     "appointments": _l("理事会名单及主任任免备案"), "operation_plan": _l("建设运行方案"),
 }
+# where a policy names a procedure differently: xpcc 第十二条5 has a 3-year 建设期 and no 筹建/验收
+POLICY_PROCEDURE_LABELS = {("xpcc", "preparation"): _l("建设期")}
+
+
+def procedure_name(policy: str, procedure: str) -> str:
+    """A procedure's name in the user's language, as `policy` calls it (the procedure key when unknown)."""
+    label = POLICY_PROCEDURE_LABELS.get((policy, procedure)) or PROCEDURE_LABELS.get(procedure)
+    return str(label) if label is not None else procedure
+
+
 CATEGORY_LABELS = {"field": _l("领域类"), "comprehensive": _l("综合类")}
 # kinds of audit-trail events (app/services/running, notifications, timers)
 EVENT_KIND_LABELS = {

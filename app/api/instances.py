@@ -52,7 +52,9 @@ class Instances(MethodView):
         user = current_user()
         instance = instances.start_instance(user, body["process_key"], body["center_id"], body["data"])
         view = instances.instance_view(user, instance.id)
-        return with_etag(_detail(view), instance_etag(view.instance.id, view.instance.version))
+        detail = _detail(view)
+        detail.warnings = instances.start_warnings(instance)
+        return with_etag(detail, instance_etag(view.instance.id, view.instance.version))
 
 
 @bp.route("/<int:instance_id>")

@@ -167,6 +167,9 @@ class InstanceDetailSchema(InstanceSchema):
     ready_tasks = fields.List(fields.Nested(HumanTaskSchema))
     timers = fields.List(fields.Nested(TimerSchema))
     waiting_timers = fields.List(fields.Nested(TimerSchema), attribute="timers", dump_only=True)
+    warnings = fields.List(fields.Dict(), dump_only=True, metadata={
+        "description": "on start only: what the start warned about, [{code, message}] (e.g. policy_out_of_force "
+                       "after a trial policy lapsed)"})
 
 
 class InstanceQuerySchema(Schema):

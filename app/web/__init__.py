@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError
 from app.extensions import csrf, limiter, login_manager
-from app.labels import CATEGORY_LABELS, POLICY_LABELS, PROCEDURE_LABELS, ROLE_LABELS, STATUS_LABELS
+from app.labels import CATEGORY_LABELS, POLICY_LABELS, PROCEDURE_LABELS, ROLE_LABELS, STATUS_LABELS, procedure_name
 from app.services.monitoring import event_text
 from app.vocabulary import OVERSIGHT_ROLES, ProcessKey
 from app.web.form_decoding import input_name
@@ -97,7 +97,7 @@ def procedure_label(procedure: str | None) -> str:
     key = procedure or ""
     parsed = ProcessKey.parse(key)
     if key not in PROCEDURE_LABELS and parsed.policy in POLICY_LABELS:
-        key = parsed.procedure
+        return procedure_name(parsed.policy, parsed.procedure)
     return str(PROCEDURE_LABELS.get(key, procedure or ""))
 
 

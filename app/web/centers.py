@@ -113,6 +113,8 @@ def start(center_id: int) -> Any:
         flash(err.message, "error")
         return redirect(url_for("center_pages.show", center_id=center_id))
     flash(_("已发起程序"), "success")
+    for warning in instances.start_warnings(instance):
+        flash(warning["message"], "warning")
     task = first_workable_task(user, instance.id)
     if task is not None:
         return redirect(url_for("task_pages.show", task_id=task.id))

@@ -35,6 +35,8 @@ def test_a_configured_end_date_warns_and_records_but_does_not_refuse(app: Flask,
         "organisations": orgs}).get_json()["id"]
     started = supervisor.post("/api/v1/instances", json={"process_key": "nmg2020_establishment", "center_id": proposed})
     assert started.status_code == 201, started.get_json()
+    [said] = started.get_json()["warnings"]  # the starter is told at once, not only the audit trail
+    assert said["code"] == "policy_out_of_force" and "2025-08-26" in said["message"]
     [warning] = [e for e in supervisor.get(f"/api/v1/instances/{started.get_json()['id']}/events").get_json()
                  if e["kind"] == "warning"]
     assert warning["payload"]["code"] == "policy_out_of_force"

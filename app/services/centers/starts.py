@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from app import clock
 from app.errors import Conflict
-from app.labels import PROCEDURE_LABELS
+from app.labels import PROCEDURE_LABELS, procedure_name
 from app.models import Center, User
 from app.services.centers import lifecycle, policies
 from app.services.infrastructure.deploy import list_latest
@@ -42,5 +42,6 @@ def startable(user: User, center: Center) -> list[Startable]:
             rule = lifecycle.require_start(center, definition.key)
         except Conflict:
             continue
-        offered.append(Startable(definition.key, str(PROCEDURE_LABELS[parsed.procedure]), rule.article if rule else ""))
+        offered.append(Startable(definition.key, procedure_name(center.policy, parsed.procedure),
+                                 rule.article if rule else ""))
     return sorted(offered, key=lambda s: ORDER.index(Procedure(ProcessKey.parse(s.process_key).procedure)))

@@ -16,6 +16,7 @@ from app.labels import (
     ROLE_LABELS,
     STATUS_LABELS,
     SYSTEM_ACTOR_LABELS,
+    procedure_name,
 )
 from app.models import Event, User
 from app.vocabulary import ProcessKey
@@ -41,7 +42,7 @@ def process_label(process_key: str) -> str:
     parsed = ProcessKey.parse(process_key)
     if parsed.policy not in POLICY_LABELS or parsed.procedure not in PROCEDURE_LABELS:
         return process_key
-    return f"{POLICY_LABELS[parsed.policy]}·{PROCEDURE_LABELS[parsed.procedure]}"
+    return f"{POLICY_LABELS[parsed.policy]}·{procedure_name(parsed.policy, parsed.procedure)}"
 
 
 def details(event: Event) -> str:

@@ -65,6 +65,14 @@ def instance_view(user: User, instance_id: int) -> InstanceView:
     return InstanceView(instance, list(tasks), list(timers))
 
 
+def start_warnings(instance: ProcessInstance) -> list[dict[str, str]]:
+    """What the start of `instance` warned about (e.g. a lapsed trial policy): code and message of each warning."""
+    rows = db.session.scalars(select(Event).where(Event.instance_id == instance.id, Event.kind == "warning")
+                              .order_by(Event.id))
+    return [{"code": str((e.payload or {}).get("code") or ""), "message": str((e.payload or {}).get("message") or "")}
+            for e in rows]
+
+
 def instance_events(user: User, instance_id: int, window: Window = EVERYTHING) -> Page[Event]:
     """The audit trail of an instance, oldest first: one window of it and the total."""
     instance = _visible_instance(user, instance_id)
