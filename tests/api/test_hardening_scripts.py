@@ -88,8 +88,8 @@ def test_a_runaway_script_fails_its_step_with_the_reason(
 
 @pytest.mark.parametrize("variant", sorted(DEPLOY_REFUSED))
 def test_deploy_refuses_a_visibly_endless_loop(app: Flask, tmp_path: Path, variant: str) -> None:
-    key = f"nmg2025_limit_{variant}"
-    path, root = write_process(tmp_path, f"limit_{variant}", bpmn(key, DEPLOY_REFUSED[variant], tmp_path / "m"))
+    key = f"nmg2025_refused_{variant}"
+    path, root = write_process(tmp_path, f"refused_{variant}", bpmn(key, DEPLOY_REFUSED[variant], tmp_path / "m"))
     with app.app_context():
         with pytest.raises(ProcessError) as caught:
             deploy_file(path, root)
