@@ -76,7 +76,9 @@ class Settings:
         default_factory=lambda: Path(_env("TIC_FILES_DIR", str(ROOT / "instance" / "files")))
     )
     max_upload_mb: float = field(default_factory=lambda: float(_env("TIC_MAX_UPLOAD_MB", "20")))  # per file
-    login_limit: str = field(default_factory=lambda: _env("TIC_LOGIN_LIMIT", "10/minute"))
+    login_limit: str = field(default_factory=lambda: _env("TIC_LOGIN_LIMIT", "10/minute"))  # failures per account
+    # failures per client address (behind a shared proxy many people have one address: higher than per account)
+    login_address_limit: str = field(default_factory=lambda: _env("TIC_LOGIN_ADDRESS_LIMIT", "100/minute"))
     timezone: str = TIMEZONE
     email: bool = field(default_factory=lambda: _flag("TIC_EMAIL", "1"))  # email copies of notifications
     smtp_host: str = field(default_factory=lambda: _env("TIC_SMTP_HOST", "127.0.0.1"))
@@ -99,6 +101,7 @@ class Settings:
             "TIC_FILES_DIR": str(self.files_dir),
             "TIC_MAX_UPLOAD_MB": self.max_upload_mb,
             "TIC_LOGIN_LIMIT": self.login_limit,
+            "TIC_LOGIN_ADDRESS_LIMIT": self.login_address_limit,
             "TIC_TIMEZONE": self.timezone,
             "TIC_EMAIL": self.email,
             "TIC_SMTP_HOST": self.smtp_host,

@@ -45,6 +45,12 @@ class PreconditionFailed(DomainError):
     status = 412
 
 
+class TooManyRequests(DomainError):
+    """Too many attempts (failed logins) in a while; try again later."""
+
+    status = 429
+
+
 class InvalidSubmission(DomainError):
     """Submitted data failed validation; `errors` maps field -> messages."""
 

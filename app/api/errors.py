@@ -23,6 +23,7 @@ GENERIC = {
           "Precondition failed: the resource changed since you read it (If-Match does not match its ETag); "
           "nothing was written"),
     422: ("提交的数据无效", "The submitted data is invalid"),
+    429: ("请求过于频繁，请稍后再试", "Too many requests: try again later"),
     500: ("服务器内部错误", "Internal server error"),
 }
 

@@ -7,6 +7,7 @@ from app.models.design import DesignDraft
 from app.models.files import StoredFile
 from app.models.people import Organisation, User
 from app.models.processes import HumanTask, ProcessDefinition, ProcessInstance, Timer
+from app.models.security import LoginFailure, LoginSession
 
 __all__ = [
     "CalendarDay",
@@ -17,6 +18,8 @@ __all__ = [
     "DesignDraft",
     "Event",
     "HumanTask",
+    "LoginFailure",
+    "LoginSession",
     "Notification",
     "Organisation",
     "ProcessDefinition",

@@ -14,8 +14,8 @@ from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from app.errors import Unauthenticated
-from app.extensions import limiter, login_manager
+from app.errors import TooManyRequests, Unauthenticated
+from app.extensions import login_manager
 from app.i18n import LANG_COOKIE, normalise
 from app.i18n import lazy_text as _l
 from app.models import User
@@ -41,9 +41,12 @@ class Staff(UserMixin):
         return getattr(self.user, name)
 
 
+SESSION_KEY = "sid"  # the key of the server-side session (web_auth.begin_session); logout revokes it
+
+
 @login_manager.user_loader
 def _load(user_id: str) -> Staff | None:
-    user = web_auth.load_user(int(user_id)) if user_id.isdigit() else None
+    user = web_auth.load_user(int(user_id), session.get(SESSION_KEY)) if user_id.isdigit() else None
     return Staff(user) if user is not None else None
 
 
@@ -85,28 +88,24 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("密码"), validators=[DataRequired(message=_l("请输入密码")), Length(max=200)])
 
 
-def _login_limit() -> str:
-    return str(current_app.config["TIC_LOGIN_LIMIT"])
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], error_message=lambda: _("登录尝试过于频繁，请稍后再试"))
 def login() -> Any:
     """The login page; on success, to `next` or the inbox."""
     if current_user.is_authenticated and request.method == "GET":
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm()
-    error = None
+    error, status = None, 400 if request.method == "POST" else 200
     if form.validate_on_submit():
-        try:
-            user = web_auth.verify_password(form.username.data or "", form.password.data or "")
-        except Unauthenticated:
-            error = _("用户名或密码错误")
+        try:  # failed attempts are counted per account and per address in the database (every worker)
+            user = web_auth.verify_password(form.username.data or "", form.password.data or "",
+                                            request.remote_addr or "")
+        except (Unauthenticated, TooManyRequests) as err:
+            error, status = err.message, err.status
         else:
             session.clear()  # no session fixation: a fresh session for the new login
+            session[SESSION_KEY] = web_auth.begin_session(user)
             login_user(Staff(user))
             return redirect(safe_next(request.args.get("next")))
-    status = 401 if error else 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form, error=error), status
 
 
@@ -114,6 +113,7 @@ def login() -> Any:
 def logout() -> Response:
     """End the session (POST with the CSRF token)."""
     lang = session.get("lang")
+    web_auth.end_session(session.get(SESSION_KEY))  # revoked server-side: a copied cookie stops working
     logout_user()
     session.clear()
     if lang:
