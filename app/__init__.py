@@ -19,13 +19,15 @@ def create_app(config: dict[str, Any] | None = None, *, start_scheduler: bool | 
     from app import db_setup, i18n
     from app.api import init_api
     from app.http import init_http
+    from app.observability import init_observability
     from app.services.running.handler_services import provide_all
     from app.web import init_web
 
     provide_all()
     db_setup.init_db(app)
     i18n.init_i18n(app)
-    init_http(app)  # first: its request checks run before the API's and the pages' own
+    init_observability(app)  # first: the request id and the clock of every request
+    init_http(app)  # then: its request checks run before the API's and the pages' own
     init_api(app)
     init_web(app)
     if start_scheduler:

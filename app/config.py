@@ -50,6 +50,22 @@ def _instant_or_none(name: str) -> datetime | None:
         raise ValueError(f"{name}: {err}") from err
 
 
+METRICS_DIR_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"  # read by prometheus_client itself
+
+
+def metrics_dir() -> str | None:
+    """The directory worker processes share their Prometheus metrics through (None: one process)."""
+    return os.environ.get(METRICS_DIR_VARIABLE) or None
+
+
+def share_metrics_between_workers(workers: int) -> None:
+    """Before gunicorn forks several workers: give them one metrics directory (unless the operator set one)."""
+    if workers > 1 and not metrics_dir():
+        import tempfile
+
+        os.environ[METRICS_DIR_VARIABLE] = tempfile.mkdtemp(prefix="tic-metrics-")
+
+
 def request_limit(max_upload_mb: float) -> int:
     """The largest request body accepted: a whole form may carry several files of `max_upload_mb` each."""
     return int(float(max_upload_mb) * 5 * 1024 * 1024) + 1024 * 1024
@@ -80,6 +96,9 @@ class Settings:
     # failures per client address (behind a shared proxy many people have one address: higher than per account)
     login_address_limit: str = field(default_factory=lambda: _env("TIC_LOGIN_ADDRESS_LIMIT", "100/minute"))
     timezone: str = TIMEZONE
+    log_format: str = field(default_factory=lambda: _env("TIC_LOG_FORMAT", "json"))  # json | text
+    metrics_token: str = field(default_factory=lambda: _env("TIC_METRICS_TOKEN", ""))  # empty: /metrics open
+    proxy_hops: int = field(default_factory=lambda: int(_env("TIC_PROXY_HOPS", "0")))  # reverse proxies in front
     email: bool = field(default_factory=lambda: _flag("TIC_EMAIL", "1"))  # email copies of notifications
     smtp_host: str = field(default_factory=lambda: _env("TIC_SMTP_HOST", "127.0.0.1"))
     smtp_port: int = field(default_factory=lambda: int(_env("TIC_SMTP_PORT", "25")))
@@ -103,6 +122,9 @@ class Settings:
             "TIC_LOGIN_LIMIT": self.login_limit,
             "TIC_LOGIN_ADDRESS_LIMIT": self.login_address_limit,
             "TIC_TIMEZONE": self.timezone,
+            "TIC_LOG_FORMAT": self.log_format,
+            "TIC_METRICS_TOKEN": self.metrics_token,
+            "TIC_PROXY_HOPS": self.proxy_hops,
             "TIC_EMAIL": self.email,
             "TIC_SMTP_HOST": self.smtp_host,
             "TIC_SMTP_PORT": self.smtp_port,

@@ -1,4 +1,9 @@
-"""Serve the app with gunicorn; the scheduler runs in the single worker (embedded default)."""
+"""Serve the app with gunicorn; the scheduler runs in the single worker (embedded default).
+
+With several workers, the workers share one directory for their Prometheus metrics (PROMETHEUS_MULTIPROC_DIR,
+made here when unset) so a scrape of any worker sees them all; the access log is the app's own JSON line
+(app/observability/logs.py) unless TIC_LOG_FORMAT=text.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -26,10 +31,25 @@ class _Server(BaseApplication):  # type: ignore[misc]
         return app
 
 
+def _child_exit(_server: Any, worker: Any) -> None:
+    """A worker's metric files are merged into the dead-process totals when it exits."""
+    from app.config import metrics_dir
+
+    if metrics_dir():
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Run gunicorn in the foreground."""
+    from app.config import Settings, share_metrics_between_workers
+
+    share_metrics_between_workers(workers)
+    text_logs = Settings().log_format == "text"
     _Server({
         "bind": f"{host}:{port}", "workers": workers, "threads": threads,
         # gthread even with one thread: the sync worker closes every connection (no keep-alive)
-        "worker_class": "gthread", "keepalive": 5, "accesslog": "-", "timeout": 60,
+        "worker_class": "gthread", "keepalive": 5, "accesslog": "-" if text_logs else None, "timeout": 60,
+        "child_exit": _child_exit,
     }).run()
