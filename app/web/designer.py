@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from app.errors import DomainError, InvalidSubmission
+from app.http.headers import CSP
 from app.services.design import definitions, drafts, migration
 from app.services.design.guard import DESIGN_ROLES
 from app.services.design.palette import palette
@@ -38,9 +39,14 @@ def index() -> str:
 
 @bp.route("/designer/forms/<path:form_key>")
 @roles_required(*ROLES)
-def form_preview(form_key: str) -> str:
-    """A task form rendered as staff will see it (empty, not submittable)."""
-    return render_template("designer/form_preview.html", form=forms.form_schema(form_key), form_key=form_key)
+def form_preview(form_key: str) -> Response:
+    """A task form rendered as staff will see it (empty, not submittable); the designer page frames it."""
+    response = make_response(render_template("designer/form_preview.html", form=forms.form_schema(form_key),
+                                             form_key=form_key))
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"  # framed by /designer only: same origin, no other site
+    response.headers["Content-Security-Policy"] = CSP.format(extra="").replace(
+        "frame-ancestors 'none'", "frame-ancestors 'self'")
+    return response
 
 
 @bp.route("/designer/api/palette")

@@ -76,8 +76,11 @@ def _start(app: Flask, staff: dict[str, Any], center: str = "a") -> int:
     return instance_id
 
 
-def lint_marked(page: Any, element_id: str) -> bool:
-    return bool(page.query_selector(f'.djs-overlays[data-container-id="{element_id}"] .bjsl-overlay'))
+def focus(page: Any, element_id: str) -> None:
+    """Zoom the canvas to 100 % on an element (the simulation's buttons hide when zoomed out) and hover it."""
+    page.evaluate("""(id) => { const m = window.ticDesigner.modeler, canvas = m.get('canvas');
+      canvas.zoom(1); canvas.scrollToElement(m.get('elementRegistry').get(id)); }""", element_id)
+    page.hover(f'#designer-canvas g.djs-element[data-element-id="{element_id}"]')
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -115,6 +118,26 @@ def test_designer_edits_lints_deploys_compares_and_migrates(
 
     page.click("[data-testid=designer-validate]")
     page.wait_for_selector('#designer-problems-title:has-text("通过")')
+
+    # the form of a user task as staff will see it
+    page.click('#designer-canvas g.djs-element[data-element-id="council_review"]')
+    page.click("[data-testid=designer-preview-form]")
+    frame = page.frame_locator("#designer-form-frame")
+    frame.locator("[data-testid=form-preview]").wait_for()
+    assert "审核结论" in frame.locator("[data-testid=form-preview]").inner_text()
+    page.click("#designer-form-close")
+
+    # simulate before deploying: choose the gateway's path, start a token and watch it move
+    page.click(".bts-toggle-mode")
+    page.wait_for_selector("#designer-canvas .bjs-container.simulation")
+    focus(page, "gateway_change_path")
+    page.click('.djs-overlays[data-container-id="gateway_change_path"] .bts-context-pad[title="Set Sequence Flow"]')
+    focus(page, "start_major_change")
+    page.click('.djs-overlays[data-container-id="start_major_change"] .bts-context-pad[title="Trigger Event"]')
+    page.wait_for_selector(".bts-token")
+    screenshot(page, "designer-simulation")
+    page.click(".bts-toggle-mode")
+    page.wait_for_selector("#designer-canvas .bjs-container:not(.simulation)")
     page.fill("[data-testid=designer-comment]", "第三十条(一)：组织单位审核更名，批准后记录结果")
     page.click("[data-testid=designer-deploy]")
     page.wait_for_selector('[data-testid=designer-status]:has-text("第 2 版")')
