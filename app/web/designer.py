@@ -30,11 +30,46 @@ def _json_error(err: DomainError) -> tuple[Response, int]:
     return jsonify({"code": err.status, "message": err.message, "errors": err.errors or {}}), err.status
 
 
+def _texts() -> dict[str, str]:
+    """The words the page's script shows, in the user's language (a JSON data island, no inline script)."""
+    return {
+        "opened": _("已打开 %(key)s 第 %(version)s 版"), "draft_saved": _("草稿已保存（%(time)s）"),
+        "draft_opened": _("已打开草稿（基于第 %(version)s 版）"), "file": _("文件"),
+        "server_problems": _("服务器校验：%(n)s 个问题"), "server_ok": _("服务器校验：通过"),
+        "comment_required": _("部署须说明理由（为何修改）"), "deployed": _("已部署 %(key)s 第 %(version)s 版"),
+        "version": _("第 %(version)s 版"), "repo_deploy": _("（仓库部署 tic deploy）"), "none": _("无"),
+        "diff_title": _("第 %(a)s 版 → 第 %(b)s 版"), "migrated": _("已迁移"), "safe": _("可安全迁移"),
+        "unsafe": _("不安全，保留原版本"), "dry_run_result": _("预演：%(n)s 个实例"),
+        "migrate_result": _("迁移完成：%(n)s 个实例已迁移"), "nothing_to_migrate": _("没有需要迁移的运行中实例"),
+        "pick_user_task": _("请先在图中选择一个指定了表单的人工任务"),
+        "group": _("本平台规范（条款、表单、角色、操作）"), "article": _("条款 (article)"),
+        "article_help": _("依据的条文，按文本编号，例如 第二十条、第三十条(一)"),
+        "choose_article": _("— 从政策条文中选择 —"), "policy_articles": _("政策条文"),
+        "choose_form": _("— 选择表单 —"), "form": _("表单 (formKey)"), "due": _("办理期限 due（Python 表达式，可空）"),
+        "choose_role": _("— 选择角色 —"), "lane_role": _("泳道角色"), "choose_operator": _("— 选择操作 —"),
+        "operator": _("操作 (serviceTaskOperator)"), "parameter": _("参数 %(id)s（Python 表达式）"),
+        "time_date": _("日期 timeDate"), "time_duration": _("时长 timeDuration"), "time_cycle": _("周期 timeCycle"),
+        "timer_kind": _("定时器类型"), "timer": _("定时器表达式"),
+        "timer_help": _("Python 表达式：字面值加引号，如 'P30D'、'2026-03-31T23:59:59+08:00'；或变量，如 due_at"),
+        "condition": _("条件（Python 表达式）"), "condition_help": _("例如 decision == 'approve'"),
+        "script": _("脚本（受限 Python）"),
+        "lint_name": _("流程节点须有中文名称"), "lint_article": _("流程节点须注明所依据的条款（article）"),
+        "lint_form": _("人工任务须指定表单（formKey）"), "lint_form_missing": _("表单不存在：%(key)s"),
+        "lint_lane": _("泳道名称须为已知角色之一：%(roles)s"), "lint_operator": _("服务任务须指定操作"),
+        "lint_operator_unknown": _("未注册的操作：%(name)s"),
+        "lint_forks": _("非网关节点有两条以上无条件的流出连线：请用网关分支"),
+        "lint_timer_empty": _("定时器表达式为空"),
+        "lint_timer_quotes": _("定时器表达式是 Python 表达式：字面值须加引号，例如 %(quoted)s"),
+        "lint_reserved_id": _("元素 id 与引擎内部保留名冲突（Start/End/Root）"),
+        "lint_id": _("元素 id 只能由英文字母、数字和下划线组成"),
+    }
+
+
 @bp.route("/designer")
 @roles_required(*ROLES)
 def index() -> str:
     """The modeler: open a deployed version or a draft, edit, lint, simulate, validate, deploy, compare, migrate."""
-    return render_template("designer/index.html")
+    return render_template("designer/index.html", texts=_texts())
 
 
 @bp.route("/designer/forms/<path:form_key>")

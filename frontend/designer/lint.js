@@ -5,6 +5,7 @@ import noDisconnected from 'bpmnlint/rules/no-disconnected';
 import noDuplicateSequenceFlows from 'bpmnlint/rules/no-duplicate-sequence-flows';
 import singleEventDefinition from 'bpmnlint/rules/single-event-definition';
 import startEventRequired from 'bpmnlint/rules/start-event-required';
+import { t } from './text.js';
 import { CHINESE, ELEMENT_ID, LOOKS_ISO, RESERVED_IDS, context, operatorOf, spiffProperty, timerDefinition, timerExpression } from './model.js';
 
 const FLOW_NODES = ['bpmn:Task', 'bpmn:Event', 'bpmn:Gateway', 'bpmn:SubProcess', 'bpmn:CallActivity'];
@@ -17,49 +18,49 @@ function rule(check) {
 
 const rules = {
   'name-chinese': rule((node, reporter) => {
-    if (isAny(node, FLOW_NODES) && !CHINESE.test(node.name || '')) reporter.report(node.id, '流程节点须有中文名称');
+    if (isAny(node, FLOW_NODES) && !CHINESE.test(node.name || '')) reporter.report(node.id, t('lint_name'));
   }),
   'article-required': rule((node, reporter) => {
     if (isAny(node, FLOW_NODES) && !spiffProperty(node, 'article').trim()) {
-      reporter.report(node.id, '流程节点须注明所依据的条款（article）');
+      reporter.report(node.id, t('lint_article'));
     }
   }),
   'form-required': rule((node, reporter) => {
     if (!is(node, 'bpmn:UserTask')) return;
     const key = spiffProperty(node, 'formKey');
-    if (!key) reporter.report(node.id, '人工任务须指定表单（formKey）');
-    else if (context.forms.length && !context.forms.includes(key)) reporter.report(node.id, `表单不存在：${key}`);
+    if (!key) reporter.report(node.id, t('lint_form'));
+    else if (context.forms.length && !context.forms.includes(key)) reporter.report(node.id, t('lint_form_missing', { key }));
   }),
   'lane-role': rule((node, reporter) => {
     if (is(node, 'bpmn:Lane') && context.roles.length && !context.roles.includes(node.name || '')) {
-      reporter.report(node.id, `泳道名称须为已知角色之一：${context.roles.join('、')}`);
+      reporter.report(node.id, t('lint_lane', { roles: context.roles.join('、') }));
     }
   }),
   'operator-registered': rule((node, reporter) => {
     if (!is(node, 'bpmn:ServiceTask')) return;
     const operator = operatorOf(node);
-    if (!operator || !operator.id) reporter.report(node.id, '服务任务须指定操作');
+    if (!operator || !operator.id) reporter.report(node.id, t('lint_operator'));
     else if (context.operators.length && !context.operators.includes(operator.id)) {
-      reporter.report(node.id, `未注册的操作：${operator.id}`);
+      reporter.report(node.id, t('lint_operator_unknown', { name: operator.id }));
     }
   }),
   'task-forks': rule((node, reporter) => {
     if (!isAny(node, FLOW_NODES) || is(node, 'bpmn:Gateway')) return;
     const bare = (node.outgoing || []).filter((flow) => !flow.conditionExpression);
-    if (bare.length > 1) reporter.report(node.id, '非网关节点有两条以上无条件的流出连线：请用网关分支');
+    if (bare.length > 1) reporter.report(node.id, t('lint_forks'));
   }),
   'timer-quoted': rule((node, reporter) => {
     if (!is(node, 'bpmn:Event')) return;
     const definition = timerDefinition(node);
     if (!definition) return;
     const { body } = timerExpression(definition);
-    if (!body.trim()) reporter.report(node.id, '定时器表达式为空');
-    else if (LOOKS_ISO.test(body.trim())) reporter.report(node.id, `定时器表达式是 Python 表达式：字面值须加引号，例如 '${body.trim()}'`);
+    if (!body.trim()) reporter.report(node.id, t('lint_timer_empty'));
+    else if (LOOKS_ISO.test(body.trim())) reporter.report(node.id, t('lint_timer_quotes', { quoted: `'${body.trim()}'` }));
   }),
   'id-convention': rule((node, reporter) => {
     if (!node.id || is(node, 'bpmn:Definitions')) return;
-    if (RESERVED_IDS.includes(node.id)) reporter.report(node.id, '元素 id 与引擎内部保留名冲突（Start/End/Root）');
-    else if (!ELEMENT_ID.test(node.id)) reporter.report(node.id, '元素 id 只能由英文字母、数字和下划线组成');
+    if (RESERVED_IDS.includes(node.id)) reporter.report(node.id, t('lint_reserved_id'));
+    else if (!ELEMENT_ID.test(node.id)) reporter.report(node.id, t('lint_id'));
   }),
 };
 

@@ -9,6 +9,7 @@ import spiffworkflow from './spiffworkflow.json';
 import { lintConfig } from './lint.js';
 import { context } from './model.js';
 import { palette, TicPropertiesModule } from './props.js';
+import { t } from './text.js';
 
 const $ = (selector) => document.querySelector(selector);
 const csrf = () => ($('meta[name="csrf-token"]') || {}).content || '';
@@ -82,16 +83,16 @@ async function importXml(xml) {
 async function loadVersions(selected) {
   const versions = await api(`/versions/${state.key}`);
   const newest = versions[0].version;
-  choose($('#designer-version'), versions.map((v) => [v.version, `第 ${v.version} 版`]), selected || newest);
+  choose($('#designer-version'), versions.map((v) => [v.version, t('version', { version: v.version })]), selected || newest);
   for (const id of ['#designer-diff-a', '#designer-diff-b', '#designer-migrate-to']) {
     const fallback = id === '#designer-diff-a' ? versions[Math.min(1, versions.length - 1)].version : newest;
-    choose($(id), versions.map((v) => [v.version, `第 ${v.version} 版`]), fallback);
+    choose($(id), versions.map((v) => [v.version, t('version', { version: v.version })]), fallback);
   }
   const body = $('#designer-history tbody');
   body.replaceChildren(...versions.map((v) => {
     const row = document.createElement('tr');
-    row.append(text('td', v.version), text('td', new Date(v.deployed_at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })),
-      text('td', v.deployed_by || '（仓库部署 tic deploy）'), text('td', v.comment || '—'), text('td', v.open_instances));
+    row.append(text('td', v.version), text('td', new Date(v.deployed_at).toLocaleString(document.documentElement.lang || 'zh-CN', { timeZone: 'Asia/Shanghai' })),
+      text('td', v.deployed_by || t('repo_deploy')), text('td', v.comment || '—'), text('td', v.open_instances));
     return row;
   }));
   return versions;
@@ -106,7 +107,7 @@ async function openVersion() {
   const detail = await api(`/versions/${state.key}/${version}`);
   state.version = version;
   await importXml(detail.xml);
-  say(`已打开 ${state.key} 第 ${version} 版`);
+  say(t('opened', { key: state.key, version }));
 }
 
 async function openSelectedVersion() {
@@ -114,20 +115,20 @@ async function openSelectedVersion() {
   const detail = await api(`/versions/${state.key}/${version}`);
   state.version = version;
   await importXml(detail.xml);
-  say(`已打开 ${state.key} 第 ${version} 版`);
+  say(t('opened', { key: state.key, version }));
 }
 
 async function saveDraft() {
   const { xml } = await modeler.saveXML({ format: true });
   await api(`/drafts/${state.key}`, json('PUT', { xml, base_version: state.version }));
-  say(`草稿已保存（${new Date().toLocaleTimeString('zh-CN')}）`, 'success');
+  say(t('draft_saved', { time: new Date().toLocaleTimeString() }), 'success');
 }
 
 async function openDraft() {
   const draft = await api(`/drafts/${state.key}`);
   state.version = draft.base_version;
   await importXml(draft.xml);
-  say(`已打开草稿（基于第 ${draft.base_version || '?'} 版）`);
+  say(t('draft_opened', { version: draft.base_version || '?' }));
 }
 
 function clearMarkers() {
@@ -142,7 +143,7 @@ function showProblems(problems) {
   const canvas = modeler.get('canvas');
   const list = $('#designer-problems');
   list.replaceChildren(...problems.map((p) => {
-    const item = text('li', `${p.element_id || '文件'}：${p.message}`, { 'data-rule': p.rule, 'data-element': p.element_id });
+    const item = text('li', `${p.element_id || t('file')}：${p.message}`, { 'data-rule': p.rule, 'data-element': p.element_id });
     if (registry.get(p.element_id)) {
       canvas.addMarker(p.element_id, 'tic-problem');
       state.markers.push(p.element_id);
@@ -155,7 +156,7 @@ function showProblems(problems) {
     return item;
   }));
   $('#designer-problems-box').hidden = false;
-  $('#designer-problems-title').textContent = problems.length ? `服务器校验：${problems.length} 个问题` : '服务器校验：通过';
+  $('#designer-problems-title').textContent = problems.length ? t('server_problems', { n: problems.length }) : t('server_ok');
 }
 
 async function validate() {
@@ -168,7 +169,7 @@ async function validate() {
 async function deploy() {
   const comment = $('#designer-comment').value.trim();
   if (!comment) {
-    say('部署须说明理由（为何修改）', 'error');
+    say(t('comment_required'), 'error');
     $('#designer-comment').focus();
     return;
   }
@@ -179,7 +180,7 @@ async function deploy() {
     state.version = result.version;
     await loadVersions(result.version);
     $('#designer-comment').value = '';
-    say(`已部署 ${result.process_key} 第 ${result.version} 版`, 'success');
+    say(t('deployed', { key: result.process_key, version: result.version }), 'success');
   } catch (error) {
     const problems = error.body && error.body.errors && error.body.errors.problems;
     if (problems) showProblems(problems);
@@ -217,9 +218,9 @@ async function compare() {
   for (const kind of ['added', 'removed', 'changed']) {
     const list = $(`#designer-diff-${kind}`);
     list.replaceChildren(...(changes[kind].length ? changes[kind].map((c) => text('li', describe(c), { 'data-element': c.element_id }))
-      : [text('li', '无', { class: 'muted' })]));
+      : [text('li', t('none'), { class: 'muted' })]));
   }
-  $('#designer-diff-title').textContent = `第 ${a} 版 → 第 ${b} 版`;
+  $('#designer-diff-title').textContent = t('diff_title', { a, b });
 }
 
 async function migrate(dryRun) {
@@ -229,15 +230,15 @@ async function migrate(dryRun) {
   body.replaceChildren(...results.map((r) => {
     const row = document.createElement('tr');
     row.setAttribute('data-instance', r.instance_id);
-    const verdict = r.migrated ? '已迁移' : r.safe ? '可安全迁移' : '不安全，保留原版本';
-    row.append(text('td', r.instance_id), text('td', r.from_version ? `第 ${r.from_version} 版` : '—'),
+    const verdict = r.migrated ? t('migrated') : r.safe ? t('safe') : t('unsafe');
+    row.append(text('td', r.instance_id), text('td', r.from_version ? t('version', { version: r.from_version }) : '—'),
       text('td', verdict, { class: r.safe ? 'ok' : 'bad' }), text('td', (r.moved || []).join('、') || '—'),
       text('td', (r.reasons || []).map((x) => x.message).join('；') || '—'));
     return row;
   }));
   $('#designer-migration').hidden = false;
-  say(results.length ? (dryRun ? `预演：${results.length} 个实例` : `迁移完成：${results.filter((r) => r.migrated).length} 个实例已迁移`)
-    : '没有需要迁移的运行中实例', 'info');
+  say(results.length ? (dryRun ? t('dry_run_result', { n: results.length })
+    : t('migrate_result', { n: results.filter((r) => r.migrated).length })) : t('nothing_to_migrate'), 'info');
 }
 
 function previewForm() {
@@ -247,7 +248,7 @@ function previewForm() {
     .filter((v) => v.$type === 'spiffworkflow:Properties').flatMap((p) => p.properties || []);
   const key = (props.find((p) => p.name === 'formKey') || {}).value;
   if (!key) {
-    say('请先在图中选择一个指定了表单的人工任务', 'error');
+    say(t('pick_user_task'), 'error');
     return;
   }
   $('#designer-form-frame').src = `/designer/forms/${key}`;

@@ -4,6 +4,7 @@ import { useService } from 'bpmn-js-properties-panel';
 import { is, isAny } from 'bpmn-js/lib/util/ModelUtil';
 import { html } from 'htm/preact';
 import { bo, extensionValues, operatorOf, spiffProperty, timerDefinition, timerExpression } from './model.js';
+import { t } from './text.js';
 
 export const palette = { articles: [], forms: [], operators: {}, roles: [] };
 const FLOW_NODES = ['bpmn:Task', 'bpmn:Event', 'bpmn:Gateway', 'bpmn:SubProcess', 'bpmn:CallActivity'];
@@ -52,9 +53,9 @@ function PropertyText({ element, id, name, label, description }) {
 
 function ArticleChoice({ element, id }) {
   const tools = useTools();
-  const options = () => [{ value: '', label: '— 从政策条文中选择 —' },
+  const options = () => [{ value: '', label: t('choose_article') },
     ...palette.articles.map((a) => ({ value: a.article, label: a.text ? `${a.article} ${a.text}` : a.article }))];
-  return html`<${SelectEntry} element=${element} id=${id} label="政策条文" getOptions=${options}
+  return html`<${SelectEntry} element=${element} id=${id} label=${t('policy_articles')} getOptions=${options}
     getValue=${() => (palette.articles.some((a) => a.article === spiffProperty(bo(element), 'article')) ? spiffProperty(bo(element), 'article') : '')}
     setValue=${(value) => value && setSpiffProperty(element, 'article', value, tools)} />`;
 }
@@ -64,23 +65,23 @@ function FormChoice({ element, id }) {
   const options = () => {
     const current = spiffProperty(bo(element), 'formKey');
     const keys = palette.forms.includes(current) || !current ? palette.forms : [current, ...palette.forms];
-    return [{ value: '', label: '— 选择表单 —' }, ...keys.map((key) => ({ value: key, label: key }))];
+    return [{ value: '', label: t('choose_form') }, ...keys.map((key) => ({ value: key, label: key }))];
   };
-  return html`<${SelectEntry} element=${element} id=${id} label="表单 (formKey)" getOptions=${options}
+  return html`<${SelectEntry} element=${element} id=${id} label=${t('form')} getOptions=${options}
     getValue=${() => spiffProperty(bo(element), 'formKey')}
     setValue=${(value) => setSpiffProperty(element, 'formKey', value || '', tools)} />`;
 }
 
 function LaneRole({ element, id }) {
   const { modeling } = useTools();
-  const options = () => [{ value: '', label: '— 选择角色 —' }, ...palette.roles.map((r) => ({ value: r.key, label: `${r.key} ${r.label}` }))];
-  return html`<${SelectEntry} element=${element} id=${id} label="泳道角色" getOptions=${options}
+  const options = () => [{ value: '', label: t('choose_role') }, ...palette.roles.map((r) => ({ value: r.key, label: `${r.key} ${r.label}` }))];
+  return html`<${SelectEntry} element=${element} id=${id} label=${t('lane_role')} getOptions=${options}
     getValue=${() => bo(element).name || ''} setValue=${(value) => modeling.updateProperties(element, { name: value })} />`;
 }
 
 function OperatorChoice({ element, id }) {
   const tools = useTools();
-  const options = () => [{ value: '', label: '— 选择操作 —' },
+  const options = () => [{ value: '', label: t('choose_operator') },
     ...Object.keys(palette.operators).map((name) => ({ value: name, label: name }))];
   const setValue = (name) => {
     const ext = ensureExtensions(element, tools);
@@ -96,13 +97,13 @@ function OperatorChoice({ element, id }) {
       { id: name, resultVariable: `${name}_result`, parameters: list });
     tools.modeling.updateModdleProperties(element, ext, { values: [...others, operator] });
   };
-  return html`<${SelectEntry} element=${element} id=${id} label="操作 (serviceTaskOperator)" getOptions=${options}
+  return html`<${SelectEntry} element=${element} id=${id} label=${t('operator')} getOptions=${options}
     getValue=${() => (operatorOf(bo(element)) || {}).id || ''} setValue=${setValue} />`;
 }
 
 function OperatorParameter({ element, id, parameter }) {
   const { modeling, debounce } = useTools();
-  return html`<${TextFieldEntry} element=${element} id=${id} label=${`参数 ${parameter.id}（Python 表达式）`}
+  return html`<${TextFieldEntry} element=${element} id=${id} label=${t('parameter', { id: parameter.id })}
     debounce=${debounce} getValue=${() => parameter.value || ''}
     setValue=${(value) => modeling.updateModdleProperties(element, parameter, { value: value || '' })} />`;
 }
@@ -110,26 +111,26 @@ function OperatorParameter({ element, id, parameter }) {
 function TimerEntry({ element, id }) {
   const { bpmnFactory, modeling, debounce } = useTools();
   const definition = timerDefinition(bo(element));
-  const kinds = () => [{ value: 'timeDate', label: '日期 timeDate' }, { value: 'timeDuration', label: '时长 timeDuration' },
-    { value: 'timeCycle', label: '周期 timeCycle' }];
+  const kinds = () => [{ value: 'timeDate', label: t('time_date') }, { value: 'timeDuration', label: t('time_duration') },
+    { value: 'timeCycle', label: t('time_cycle') }];
   const write = (kind, body) => {
     const expression = bpmnFactory.create('bpmn:FormalExpression', { body });
     modeling.updateModdleProperties(element, definition,
       { timeDate: undefined, timeDuration: undefined, timeCycle: undefined, [kind]: expression });
   };
   return html`
-    <${SelectEntry} element=${element} id=${`${id}-kind`} label="定时器类型" getOptions=${kinds}
+    <${SelectEntry} element=${element} id=${`${id}-kind`} label=${t('timer_kind')} getOptions=${kinds}
       getValue=${() => timerExpression(definition).kind} setValue=${(kind) => write(kind, timerExpression(definition).body)} />
-    <${TextFieldEntry} element=${element} id=${id} label="定时器表达式" debounce=${debounce}
-      description="Python 表达式：字面值加引号，如 'P30D'、'2026-03-31T23:59:59+08:00'；或变量，如 due_at"
+    <${TextFieldEntry} element=${element} id=${id} label=${t('timer')} debounce=${debounce}
+      description=${t('timer_help')}
       getValue=${() => timerExpression(definition).body}
       setValue=${(body) => write(timerExpression(definition).kind, body || '')} />`;
 }
 
 function ConditionEntry({ element, id }) {
   const { bpmnFactory, modeling, debounce } = useTools();
-  return html`<${TextFieldEntry} element=${element} id=${id} label="条件（Python 表达式）" debounce=${debounce}
-    description="例如 decision == 'approve'"
+  return html`<${TextFieldEntry} element=${element} id=${id} label=${t('condition')} debounce=${debounce}
+    description=${t('condition_help')}
     getValue=${() => ((bo(element).conditionExpression || {}).body || '')}
     setValue=${(body) => modeling.updateProperties(element, {
       conditionExpression: body ? bpmnFactory.create('bpmn:FormalExpression', { body }) : undefined })} />`;
@@ -137,7 +138,7 @@ function ConditionEntry({ element, id }) {
 
 function ScriptEntry({ element, id }) {
   const { modeling, debounce } = useTools();
-  return html`<${TextAreaEntry} element=${element} id=${id} label="脚本（受限 Python）" debounce=${debounce} rows=${6}
+  return html`<${TextAreaEntry} element=${element} id=${id} label=${t('script')} debounce=${debounce} rows=${6}
     getValue=${() => bo(element).script || ''} setValue=${(script) => modeling.updateProperties(element, { script: script || '' })} />`;
 }
 
@@ -145,13 +146,13 @@ function entries(element) {
   const node = bo(element);
   const list = [];
   if (isAny(node, FLOW_NODES)) {
-    list.push({ id: 'tic-article', component: PropertyText, name: 'article', label: '条款 (article)',
-      description: '依据的条文，按文本编号，例如 第二十条、第三十条(一)', isEdited: () => true });
+    list.push({ id: 'tic-article', component: PropertyText, name: 'article', label: t('article'),
+      description: t('article_help') });
     list.push({ id: 'tic-article-choice', component: ArticleChoice });
   }
   if (is(node, 'bpmn:UserTask')) {
     list.push({ id: 'tic-form', component: FormChoice });
-    list.push({ id: 'tic-due', component: PropertyText, name: 'due', label: '办理期限 due（Python 表达式，可空）' });
+    list.push({ id: 'tic-due', component: PropertyText, name: 'due', label: t('due') });
   }
   if (is(node, 'bpmn:Lane')) list.push({ id: 'tic-lane-role', component: LaneRole });
   if (is(node, 'bpmn:ServiceTask')) {
@@ -176,7 +177,7 @@ TicPropertiesProvider.prototype.getGroups = function (element) {
     const list = entries(element);
     groups.forEach((group) => { if (group.id === 'general') group.shouldOpen = true; });
     if (list.length) {
-      groups.splice(1, 0, { id: 'tic', label: '本平台规范（条款、表单、角色、操作）', entries: list, shouldOpen: true });
+      groups.splice(1, 0, { id: 'tic', label: t('group'), entries: list, shouldOpen: true });
     }
     return groups;
   };

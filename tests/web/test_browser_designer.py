@@ -200,6 +200,7 @@ def test_the_page_offers_forms_operators_roles_and_the_articles_of_the_text(app:
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "vendor/designer/designer.js" in html and "<script>" not in html  # bundled locally, no inline script
+    assert '<script type="application/json" id="designer-text">' in html  # the script's words, translated
     palette = client.get("/designer/api/palette").get_json()
     assert {p["policy"] for p in palette["processes"]} <= {"nmg2025", "common"}
     assert "nmg2025/change_review.json" in palette["forms"]["nmg2025"]
