@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import clock
@@ -38,6 +39,7 @@ class InboxRow:
     instance_status: str
     overdue: bool
     due_soon: bool
+    subject: str | None = None  # what tells two tasks of one procedure apart: the report year, the cycle
 
 
 @dataclass
@@ -56,7 +58,8 @@ def inbox_page(user: User, filters: InboxFilters) -> InboxPage:
     """Ready tasks for the user's role in the user's organisation, filtered and sorted by due date."""
     now = clock.now()
     query = (
-        select(HumanTask, ProcessInstance.process_key, ProcessInstance.status, Center.name, Center.policy)
+        select(HumanTask, ProcessInstance.process_key, ProcessInstance.status, Center.name, Center.policy,
+               ProcessInstance.business_key)
         .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
         .outerjoin(Center, Center.id == HumanTask.center_id)
         .where(HumanTask.state == TaskState.READY, HumanTask.lane == user.role,
@@ -64,8 +67,8 @@ def inbox_page(user: User, filters: InboxFilters) -> InboxPage:
     )
     rows = [
         InboxRow(task, key, procedure_of(key), policy or ProcessKey.parse(key).policy, center_name, status,
-                 task.is_overdue(now), bool(task.due_at and now <= task.due_at <= now + DUE_SOON))
-        for task, key, status, center_name, policy in db.session.execute(query)
+                 task.is_overdue(now), bool(task.due_at and now <= task.due_at <= now + DUE_SOON), subject(business))
+        for task, key, status, center_name, policy, business in db.session.execute(query)
     ] if user.organisation_id is not None else []
     counts = {
         "all": len(rows), "soon": sum(r.due_soon for r in rows), "overdue": sum(r.overdue for r in rows),
@@ -80,6 +83,16 @@ def inbox_page(user: User, filters: InboxFilters) -> InboxPage:
                      key=lambda c: c[1])
     return InboxPage(shown, counts, sorted({r.policy for r in rows}), sorted({r.procedure for r in rows}),
                      [(int(cid), name) for cid, name in centers], now)
+
+
+def subject(business_key: str | None) -> str | None:
+    """An instance's business key in words: `…:3:2026` → 2026年度, `…:3:cycle-2` → 第2周期 (None for others)."""
+    last = (business_key or "").rsplit(":", 1)[-1]
+    if last.startswith("cycle-") and last[6:].isdigit():
+        return _("第%(n)s周期", n=int(last[6:]))
+    if business_key and last.isdigit() and len(last) == 4:
+        return _("%(year)s年度", year=last)
+    return None
 
 
 def _matches(row: InboxRow, f: InboxFilters, user: User) -> bool:
