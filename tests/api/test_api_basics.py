@@ -124,13 +124,16 @@ def test_demo_command_prints_working_credentials(app: Flask, client: FlaskClient
     assert {"jinzhong_university_applicant", "jinzhong_county_sponsor", "national_comprehensive_sponsor",
             "xpcc_university_applicant"} <= {u["name"] for u in demo["users"]}
     # xpcc 第十二条5: both demo centers are in their construction period, its timer armed by xpcc_preparation
-    xpcc = [c for c in demo["centers"] if c["policy"] == "xpcc"]
+    xpcc = [c for c in demo["centers"] if c["policy"] == "xpcc" and c["status"] != "proposed"]
     assert len(xpcc) == 2 and {c["status"] for c in xpcc} == {"under_construction"}
     admin = next(u for u in demo["users"] if u["name"] == "xpcc_admin")
     for c in xpcc:
         running = client.get(f"/api/v1/instances?center_id={c['id']}",
                              headers={"Authorization": f"Bearer {admin['token']}"}).get_json()
         assert [i["process_key"] for i in running] == ["xpcc_preparation"]
+    # national: one center of each category in force, and one of each proposed to try the establishment
+    assert sorted((c["status"], c["category"]) for c in demo["centers"] if c["policy"] == "national") == [
+        ("established", "comprehensive"), ("established", "field"), ("proposed", "comprehensive"), ("proposed", "field")]
     # a person's display name with the organisation, never a login name
     assert all(u["display_name"].endswith(f"（{u['organisation']}）") for u in demo["users"])
     assert len({u["name"] for u in demo["users"]}) == len(demo["users"])

@@ -86,3 +86,13 @@ def test_reminder_then_overdue_escalation_only_urges(people: dict[str, Any], rep
     assert ready(supervisor, report) == ["sponsor_review"]
     assert not [e for e in events(supervisor, report) if e["kind"] == "procedure_started"]
     every_step_cites_an_article(supervisor, report)
+
+
+def test_filing_a_late_report_closes_its_open_escalation(people: dict[str, Any], report: int) -> None:
+    supervisor = people["supervisor"]
+    set_clock(supervisor, "2027-04-01T00:00:00+08:00")
+    assert "escalate_overdue" in ready(supervisor, report)
+    act(people["applicant"], report, "submit_report", REPORT)
+    act(people["sponsor"], report, "sponsor_review", {"decision": "approve"})
+    act(people["authority"], report, "authority_filing", {"decision": "file"})
+    assert ready(supervisor, report) == [] and outcome(supervisor, report) == "filed"

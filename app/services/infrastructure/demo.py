@@ -33,7 +33,8 @@ def seed_demo() -> dict[str, Any]:
             orgs = {Role.AUTHORITY.value: authority, Role.SUPERVISOR.value: authority}
             orgs.update({role: organisation(name, role, policy) for role, name in spec.organisations.items()})
             center = _center(policy, spec, orgs)
-            centers.append({"id": center.id, "policy": policy, "name": center.name, "status": center.status})
+            centers.append({"id": center.id, "policy": policy, "name": center.name, "status": center.status,
+                            "category": center.category})
             if number == 0:
                 main_orgs = orgs
                 people = {str(role): orgs.get(role, authority) for role in ROLES}

@@ -54,24 +54,58 @@ _XPCC_GOVERNANCE: dict[str, Any] = {
     "expert_committee": {"members": [{"name": f"委员{i + 1}", "external": i < 4} for i in range(7)]},
 }
 
+def _national_profile(category: str, part: str, part_en: str, sponsor: str, sponsor_kind: str, lead: str,
+                      kind: str) -> dict[str, Any]:
+    """The profile keys the national procedures read (processes/national/policy.yaml: 第八、十四、十七、三十二条)."""
+    name_en = (f"National Center of Technology Innovation for {part_en}" if category == "field"  # 第三十二条
+               else f"{part_en} National Center of Technology Innovation")
+    return {
+        "naming_part": part, "naming_part_en": part_en, "name_en": name_en, "field": part,
+        "sponsor": {"name": sponsor, "kind": sponsor_kind},
+        "legal_entity": {"name": lead, "credit_code": "91110000MA0000000X", "registered_address": "北京市海淀区"},
+        "admitted_cycle": 1, "units": [_unit(lead, "lead", kind)],
+    }
+
+
 NATIONAL_EVALUATOR = "国家科技评估示范中心"   # 第二十七条: 委托第三方机构实施
 XPCC_EVALUATOR = "兵团科技评估示范中心"       # 第二十一条: 委托第三方机构实施
 
 DEMO: dict[str, DemoPolicy] = {
     "national": DemoPolicy("科学技术部", (
+        # 第十六条: a field center approved 2024-06-01, in its first 3-year construction & operation cycle (第十七条5)
         DemoCenter(
             "field", "国家示范领域技术创新中心", "field", CenterStatus.ESTABLISHED,
             {Role.SPONSOR: "某省科学技术厅", Role.APPLICANT: "某国家技术创新中心建设主体单位",
              Role.LOCAL_AUTHORITY: "某市科学技术局", **_lanes("国家示范领域技术创新中心", NATIONAL_EVALUATOR)},
-            date(2023, 3, 1), date(2023, 3, 1),
-            {"field": "示范领域", "units": [_unit("某国家技术创新中心建设主体单位", "lead", "enterprise")]},
+            date(2024, 6, 1), date(2024, 6, 1),
+            _national_profile("field", "示范领域", "Demonstration Field", "某省科学技术厅", "local",
+                              "某国家技术创新中心建设主体单位", "enterprise"),
         ),
+        # 第十二条: a comprehensive center, 一事一议, approved 2025-03-01
         DemoCenter(
             "comprehensive", "长江示范国家技术创新中心", "comprehensive", CenterStatus.ESTABLISHED,
             {Role.SPONSOR: "某省人民政府", Role.APPLICANT: "长江示范创新研究院有限公司",
              Role.LOCAL_AUTHORITY: "某省会城市科学技术局", **_lanes("长江示范国家技术创新中心", NATIONAL_EVALUATOR)},
-            date(2022, 9, 1), date(2022, 9, 1),
-            {"field": "长江示范", "units": [_unit("长江示范创新研究院有限公司", "lead", "institute")]},
+            date(2025, 3, 1), date(2025, 3, 1),
+            _national_profile("comprehensive", "长江示范", "Yangtze Demonstration", "某省人民政府", "local",
+                              "长江示范创新研究院有限公司", "institute"),
+        ),
+        # proposed centers, one per category, to try the establishment (第十二至十六条)
+        DemoCenter(
+            "proposed_field", "国家示范新材料技术创新中心（拟建）", "field", CenterStatus.PROPOSED,
+            {Role.SPONSOR: "某部委科技司", Role.APPLICANT: "示范新材料集团有限公司",
+             **_lanes("国家示范新材料技术创新中心（拟建）", NATIONAL_EVALUATOR)},
+            profile={"naming_part": "示范新材料", "naming_part_en": "Demonstration New Materials",
+                     "sponsor": {"name": "某部委科技司", "kind": "ministry"},
+                     "units": [_unit("示范新材料集团有限公司", "lead", "enterprise")]},
+        ),
+        DemoCenter(
+            "proposed_comprehensive", "黄河示范国家技术创新中心（拟建）", "comprehensive", CenterStatus.PROPOSED,
+            {Role.SPONSOR: "某省人民政府", Role.APPLICANT: "黄河示范创新研究院",
+             **_lanes("黄河示范国家技术创新中心（拟建）", NATIONAL_EVALUATOR)},
+            profile={"naming_part": "黄河示范", "naming_part_en": "Yellow River Demonstration",
+                     "sponsor": {"name": "某省人民政府", "kind": "local"},
+                     "units": [_unit("黄河示范创新研究院", "lead", "institute")]},
         ),
     )),
     "xpcc": DemoPolicy("兵团科学技术局", (
@@ -99,6 +133,14 @@ DEMO: dict[str, DemoPolicy] = {
                 _unit("兵团示范棉业集团有限公司", "co_builder", "enterprise", is_xpcc_enterprise=True),
             ], **_XPCC_GOVERNANCE},
             running=("preparation",),
+        ),
+        # 第九至十二条: a proposed center to try the establishment (lead and co-builders apply to their 师市)
+        DemoCenter(
+            "proposed", "兵团示范智慧灌溉技术创新中心（拟建）", "field", CenterStatus.PROPOSED,
+            {Role.SPONSOR: "第八师石河子市科技局", Role.APPLICANT: "新疆示范节水科技有限公司",
+             **_lanes("兵团示范智慧灌溉技术创新中心（拟建）", XPCC_EVALUATOR)},
+            profile={"field": "智慧灌溉", "units": [
+                _unit("新疆示范节水科技有限公司", "lead", "enterprise", is_xpcc_enterprise=True)]},
         ),
     )),
     "nmg2020": DemoPolicy("内蒙古自治区科学技术厅（2020）", (
