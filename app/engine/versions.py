@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, DurationTimerEventDefinition
 from SpiffWorkflow.bpmn.util.diff import SpecDiff, diff_workflow, migrate_workflow
 from SpiffWorkflow.task import TaskState
 
@@ -79,6 +80,12 @@ def plan_migration(workflow: Workflow, new: ParsedProcess) -> MigrationPlan:
     for sp_id, sp_diff in subprocess_diffs.items():
         if sp_diff is None or sp_diff.removed or sp_diff.changed:
             reasons.append({"element_id": str(sp_id), "name": str(sp_id), "change": "subprocess", "state": "RUNNING"})
+    for task in wf.get_tasks(state=TaskState.WAITING):
+        # waiting work is re-planned on the new version: a relative timer would start counting again from now
+        definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(definition, DurationTimerEventDefinition | CycleTimerEventDefinition) and _visible(task.task_spec):
+            reasons.append({"element_id": task.task_spec.bpmn_id, "name": task.task_spec.bpmn_name or task.task_spec.bpmn_id,
+                            "change": "relative_timer", "state": "WAITING"})
     moved = sorted({t.task_spec.bpmn_id for t in wf.get_tasks(state=TaskState.READY | TaskState.WAITING)
                     if _visible(t.task_spec)})
     return MigrationPlan(safe=not reasons, reasons=reasons, moved=moved, _diff=(top, subprocess_diffs))

@@ -195,3 +195,17 @@ def test_a_designer_of_another_policy_cannot_deploy_or_migrate_here(designer: Ac
     assert deploy(foreign, RENAMED_REVIEW).status_code == 403
     assert foreign.post("/api/v1/instances/migrate", json={"process_key": KEY, "to_version": 1}).status_code == 403
     assert people["admin"].get(f"/api/v1/definitions/{KEY}/versions").status_code == 200
+
+
+def test_a_suspended_instance_is_not_moved(app: Flask, designer: Actor, people: dict[str, Any]) -> None:
+    from app.models import User
+    from app.services.running import instance_admin
+
+    running = start_and_submit(people["applicant"], KEY, people["centers"]["a"], "submit_change_request", LEAD_UNIT)
+    with app.app_context():
+        admin = db.session.scalar(sa.select(User).where(User.username == people["admin"].username))
+        assert admin is not None
+        instance_admin.suspend(admin, running, "核查材料")
+    assert deploy(designer, RENAMED_REVIEW).status_code == 201
+    result = migrate(designer, 2, dry_run=False).get_json()
+    assert [(r["instance_id"], r["migrated"], r["reasons"][0]["change"]) for r in result] == [(running, False, "suspended")]

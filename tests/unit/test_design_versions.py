@@ -62,3 +62,15 @@ def test_a_change_to_completed_work_is_unsafe_with_the_reason() -> None:
                              "state": "COMPLETED"}]
     with pytest.raises(ValueError):
         apply_migration(workflow, plan, parsed(RENAMED_APPLICATION))
+
+
+def test_a_waiting_relative_timer_makes_a_move_unsafe_an_absolute_one_does_not() -> None:
+    source = (Path(__file__).resolve().parent / "bpmn" / "catch_timers.bpmn").read_text(encoding="utf-8")
+    old = parse_bundle({"catch_timers.bpmn": source}, "unit_catch_timers")
+    new = parse_bundle({"catch_timers.bpmn": source.replace('name="期限均已届满"', 'name="两个期限均已届满"')},
+                       "unit_catch_timers")
+    workflow, _ = Workflow.start(old, {"deadline": "2026-03-31T23:59:59+08:00"}, NOW)
+    assert {t.element_id for t in workflow.waiting_timers()} == {"wait_deadline", "wait_cooling_off"}
+    plan = plan_migration(workflow, new)
+    assert not plan.safe
+    assert [(r["element_id"], r["change"]) for r in plan.reasons] == [("wait_cooling_off", "relative_timer")]

@@ -20,7 +20,7 @@ from app.services.infrastructure.deploy import process_of
 from app.services.running.events import add_event
 from app.services.running.starting import begin_instance
 from app.services.running.steps import lock_instance, open_workflow, record_step
-from app.vocabulary import OPEN_STATUSES, TaskState
+from app.vocabulary import OPEN_STATUSES, InstanceStatus, TaskState
 
 
 def _candidates(process_key: str, target_id: int, instance_ids: list[int] | None) -> list[int]:
@@ -52,6 +52,10 @@ def migrate_instances(user: User, process_key: str, to_version: int, instance_id
 
 def _migrate_one(user: User, instance_id: int, target: ProcessDefinition, dry_run: bool) -> dict[str, Any]:
     instance = lock_instance(instance_id)
+    if instance.status == InstanceStatus.SUSPENDED:  # stepping it would run the engine: resume it first
+        return {"instance_id": instance.id, "safe": False, "migrated": False, "from_version": None,
+                "to_version": target.version, "moved": [], "reasons": [
+                    {"change": "suspended", "message": _("流程实例已暂停：恢复后才能迁移")}]}
     source = db.session.get(ProcessDefinition, instance.definition_id)
     workflow = open_workflow(instance)
     new = process_of(target)
@@ -96,8 +100,10 @@ def _reason(reason: dict[str, str]) -> str:
 
 
 def _state(state: str) -> str:
-    return {"COMPLETED": _("完成"), "STARTED": _("开始"), "ERROR": _("出错"), "CANCELLED": _("取消")}.get(state, _("进行"))
+    return {"COMPLETED": _("完成"), "STARTED": _("开始"), "ERROR": _("出错"), "CANCELLED": _("取消"),
+            "WAITING": _("在等待")}.get(state, _("进行"))
 
 
 def _change(change: str) -> str:
-    return {"removed": _("被删除"), "changed": _("被修改"), "subprocess": _("所调用的子流程被修改")}.get(change, change)
+    return {"removed": _("被删除"), "changed": _("被修改"), "subprocess": _("所调用的子流程被修改"),
+            "relative_timer": _("会从迁移时起重新计时（相对定时器）")}.get(change, change)
