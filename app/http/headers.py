@@ -38,8 +38,16 @@ def _script_hashes(response: Response) -> str:
     return "".join(f" 'sha256-{d}'" for d in sorted(digests))
 
 
+def _allowed_methods() -> str:
+    """The methods the requested URL answers (for `Allow` on 405: the JSON and HTML error pages drop werkzeug's)."""
+    methods = set(current_app.url_map.bind_to_environ(request.environ).allowed_methods())
+    return ", ".join(sorted(methods | ({"HEAD"} if "GET" in methods else set())))
+
+
 def add_security_headers(response: Response) -> Response:
-    """`after_request`: the headers above and the Content-Security-Policy."""
+    """`after_request`: the headers above, the Content-Security-Policy, and `Allow` on every 405."""
+    if response.status_code == 405 and "Allow" not in response.headers:
+        response.headers["Allow"] = _allowed_methods()
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     response.headers.setdefault("Content-Security-Policy", CSP.format(extra=_script_hashes(response)))

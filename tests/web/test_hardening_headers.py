@@ -72,3 +72,15 @@ def test_pages_and_api_docs_run_under_the_policy_in_chromium(page: Any, staff: d
     page.goto("/dashboard")
     page.wait_for_selector("#chart-centers svg")  # ECharts drew
     assert not violations, violations
+
+
+@pytest.mark.parametrize(("method", "path", "allowed"), [
+    ("DELETE", "/api/v1/health", {"GET", "HEAD", "OPTIONS"}),
+    ("PUT", "/api/v1/centers", {"GET", "HEAD", "POST", "OPTIONS"}),
+    ("PUT", "/login", {"GET", "HEAD", "POST", "OPTIONS"}),
+    ("DELETE", "/monitor/instances", {"GET", "HEAD", "OPTIONS"}),
+])
+def test_405_names_the_allowed_methods(app: Flask, method: str, path: str, allowed: set[str]) -> None:
+    response = app.test_client().open(path, method=method)
+    assert response.status_code == 405
+    assert {m.strip() for m in response.headers["Allow"].split(",")} == allowed
