@@ -215,9 +215,17 @@ async function compare() {
   colour(viewers[1], Object.keys(found._changed), 'diff-changed');
   colour(viewers[1], Object.keys(found._layoutChanged), 'diff-layout');
   const describe = (c) => `${c.element_id} ${c.name}${c.attributes && c.attributes.length ? `（${c.attributes.join('、')}）` : ''}`;
+  // SpiffWorkflow's diff names the flow nodes; bpmn-js-differ adds what it sees besides (flows, lanes, attributes)
+  const seen = { added: found._added, removed: found._removed, changed: found._changed };
   for (const kind of ['added', 'removed', 'changed']) {
+    const items = [...changes[kind]];
+    const known = new Set(items.map((c) => c.element_id));
+    Object.entries(seen[kind]).forEach(([id, entry]) => {
+      const model = entry.model || entry;
+      if (!known.has(id)) items.push({ element_id: id, name: model.name || model.$type, attributes: Object.keys(entry.attrs || {}) });
+    });
     const list = $(`#designer-diff-${kind}`);
-    list.replaceChildren(...(changes[kind].length ? changes[kind].map((c) => text('li', describe(c), { 'data-element': c.element_id }))
+    list.replaceChildren(...(items.length ? items.map((c) => text('li', describe(c), { 'data-element': c.element_id }))
       : [text('li', t('none'), { class: 'muted' })]));
   }
   $('#designer-diff-title').textContent = t('diff_title', { a, b });
