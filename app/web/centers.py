@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from app.errors import DomainError, InvalidSubmission
 from app.labels import CATEGORY_LABELS, POLICY_LABELS, STATUS_LABELS
-from app.services.centers import overview, registry, starts
+from app.services.centers import overview, profile_view, registry, starts
 from app.services.running import instances
 from app.services.tasks.lookup import first_workable_task
 from app.vocabulary import CENTER_CREATOR_ROLES, LANE_ROLES, CenterStatus, Role
@@ -38,7 +38,8 @@ def show(center_id: int) -> Any:
     user = current_staff()
     page = overview.center_page(user, center_id)
     return render_template("centers/show.html", page=page, startable=starts.startable(user, page.center),
-                           may_edit=user.role in CENTER_CREATOR_ROLES)
+                           may_edit=user.role in CENTER_CREATOR_ROLES,
+                           profile=profile_view.profile_items(page.center.policy, page.center.profile or {}))
 
 
 def _names(form: Any) -> dict[str, str]:
