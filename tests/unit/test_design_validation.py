@@ -181,9 +181,18 @@ def test_a_return_loop_through_a_person_is_bounded_by_people() -> None:
 
 def test_xsd_and_engine_parse_errors() -> None:
     bad_xsd = process("").replace(b'<bpmn:startEvent id="start_1"', b'<bpmn:startEvent id="start_1" bogus="1"')
-    assert any(p.rule == "xsd" for p in check(bad_xsd))
-    two_starts = process("").replace(b'targetRef="review" />', b'targetRef="reviewx" />', 1)
-    assert any(p.rule in ("parse", "xsd") for p in check(two_starts))
+    assert [p.rule for p in check(bad_xsd)] == ["xsd"]
+    assert check(bad_xsd)[0].message.startswith("不符合 BPMN 2.0 XSD")
+    dangling = process("").replace(b'targetRef="review" />', b'targetRef="reviewx" />', 1)
+    assert [(p.element_id, p.rule) for p in check(dangling)] == [("start_1", "parse")]
+    assert check(dangling)[0].message.startswith("SpiffWorkflow 无法解析")
+
+
+def test_a_call_activity_calls_a_known_process() -> None:
+    call = ('<bpmn:callActivity id="call_1" name="调用公示" calledElement="{target}">' + props()
+            + "</bpmn:callActivity>")
+    assert ("call_1", "call_target") in rules(process(call.format(target="common_nothing")))
+    assert ("call_1", "call_target") not in rules(process(call.format(target="nmg2025_revocation")))
 
 
 def test_external_entities_are_refused() -> None:

@@ -61,9 +61,28 @@ def _engine_problems(root: etree._Element, data: bytes, processes: list[etree._E
         try:
             parse_bundle(bundle, process.get("id", ""))
         except BpmnDefinitionError as err:
-            rule = "xsd" if err.line else "parse"
-            found.append(Problem(err.element_id or process.get("id", ""), rule, err.reason))
-    return found
+            if err.line:
+                found.append(Problem(err.element_id or process.get("id", ""), "xsd",
+                                     _("不符合 BPMN 2.0 XSD（第 %(line)s 行）：%(reason)s", line=err.line, reason=err.reason)))
+            else:
+                found.append(Problem(err.element_id or process.get("id", ""), "parse",
+                                     _("SpiffWorkflow 无法解析：%(reason)s", reason=err.reason)))
+    return found + _call_targets(root, processes_dir)
+
+
+def _call_targets(root: etree._Element, processes_dir: Path) -> list[Problem]:
+    """A call activity calls a process of this file or of the repository (`processes/`)."""
+    calls = list(root.iter(bpmn("callActivity")))
+    if not calls:
+        return []
+    known = {p.get("id", "") for p in root.iter(bpmn("process"))}
+    for path in sorted(processes_dir.glob("*/*.bpmn")):
+        try:
+            known |= {p.get("id", "") for p in parse_bpmn_bytes(path.read_bytes()).iter(bpmn("process"))}
+        except UnsafeXml:
+            continue
+    return [Problem(call.get("id", ""), "call_target", _("调用的流程不存在：%(key)s", key=call.get("calledElement", "")))
+            for call in calls if call.get("calledElement", "") not in known]
 
 
 def caller_fields(processes_dir: Path, process_id: str) -> set[str]:
