@@ -4,6 +4,7 @@ Pages (filters in app/web) and services (messages naming a status) both read the
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 ROLE_LABELS = {
@@ -55,3 +56,13 @@ RESULT_LABELS = {
     "accepted": _l("通过"), "rejected": _l("未通过"), "approve": _l("同意"), "return": _l("退回修改"),
     "reject": _l("不同意"),
 }
+
+
+def subject(business_key: str | None) -> str | None:
+    """An instance's business key in words: `…:3:2026` → 2026年度, `…:3:cycle-2` → 第2周期 (None for others)."""
+    last = (business_key or "").rsplit(":", 1)[-1]
+    if last.startswith("cycle-") and last[6:].isdigit():
+        return _("第%(n)s周期", n=int(last[6:]))
+    if business_key and last.isdigit() and len(last) == 4:
+        return _("%(year)s年度", year=last)
+    return None

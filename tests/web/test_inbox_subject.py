@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Flask
 
-from app.services.tasks.inbox import subject
+from app.labels import subject
 from tests.web.conftest import logged_in, set_clock, start_annual_report
 
 

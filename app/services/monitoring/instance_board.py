@@ -14,6 +14,7 @@ from app import clock
 from app.clock import CHINA
 from app.errors import Forbidden, NotFound
 from app.extensions import db
+from app.labels import POLICY_LABELS, STATUS_LABELS, subject
 from app.models import Center, Event, HumanTask, ProcessDefinition, ProcessInstance, Timer, User
 from app.services.monitoring import event_text, exports
 from app.services.people import access
@@ -198,12 +199,12 @@ def instance_columns() -> tuple[exports.Column, ...]:
     """The columns of the instance export, headed in the request's language."""
     return (
         exports.Column(_("实例编号"), lambda r: r.instance.id),
-        exports.Column(_("政策"), lambda r: r.policy),
-        exports.Column(_("流程"), lambda r: r.instance.process_key),
+        exports.Column(_("政策"), lambda r: str(POLICY_LABELS.get(r.policy, r.policy))),
+        exports.Column(_("流程"), lambda r: event_text.process_label(r.instance.process_key)),
         exports.Column(_("版本"), lambda r: r.definition_version),
         exports.Column(_("技术创新中心"), lambda r: r.center_name),
-        exports.Column(_("业务键"), lambda r: r.instance.business_key),
-        exports.Column(_("状态"), lambda r: r.instance.status),
+        exports.Column(_("年度或周期"), lambda r: subject(r.instance.business_key)),
+        exports.Column(_("状态"), lambda r: str(STATUS_LABELS.get(r.instance.status, r.instance.status))),
         exports.Column(_("发起人"), lambda r: r.instance.started_by),
         exports.Column(_("发起时间"), lambda r: r.instance.started_at),
         exports.Column(_("最近更新"), lambda r: r.instance.updated_at),

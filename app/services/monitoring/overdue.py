@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased
 
 from app import clock
 from app.extensions import db
+from app.labels import POLICY_LABELS, ROLE_LABELS, STATUS_LABELS
 from app.models import (
     Center,
     CenterOrganisation,
@@ -30,7 +31,7 @@ from app.models import (
     Timer,
     User,
 )
-from app.services.monitoring import exports
+from app.services.monitoring import event_text, exports
 from app.services.monitoring.instance_board import POLICY, scope_clause
 from app.services.monitoring.instance_board import require_oversight as require_oversight
 from app.services.time import deadlines
@@ -218,7 +219,7 @@ def _applicant_names(centers: list[Center]) -> dict[int, str]:
 
 def _columns(days_header: str) -> tuple[exports.Column, ...]:
     return (
-        exports.Column(_("政策"), lambda i: i.policy),
+        exports.Column(_("政策"), lambda i: str(POLICY_LABELS.get(i.policy, i.policy))),
         exports.Column(_("单位"), lambda i: i.organisation),
         exports.Column(_("技术创新中心"), lambda i: i.center_name),
         exports.Column(_("类别"), lambda i: str(KIND_LABELS.get(i.kind, i.kind))),
@@ -226,10 +227,11 @@ def _columns(days_header: str) -> tuple[exports.Column, ...]:
         exports.Column(_("依据条款"), lambda i: i.article),
         exports.Column(_("截止时间"), lambda i: i.due_at),
         exports.Column(days_header, lambda i: i.days),
-        exports.Column(_("流程"), lambda i: i.process_key),
+        exports.Column(_("流程"), lambda i: event_text.process_label(i.process_key) if i.process_key else None),
         exports.Column(_("实例编号"), lambda i: i.instance_id),
-        exports.Column(_("实例状态"), lambda i: i.instance_status),
-        exports.Column(_("办理角色"), lambda i: i.lane),
+        exports.Column(_("实例状态"), lambda i: str(STATUS_LABELS.get(i.instance_status, i.instance_status))
+                       if i.instance_status else None),
+        exports.Column(_("办理角色"), lambda i: str(ROLE_LABELS.get(i.lane, i.lane)) if i.lane else None),
         exports.Column(_("备注"), lambda i: i.note),
     )
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
+from app.labels import subject
 from app.models import Center, HumanTask, ProcessInstance, User
 from app.services.paging import EVERYTHING, Page, Window, fetch_page
 from app.vocabulary import ProcessKey, TaskState, procedure_of
@@ -83,16 +83,6 @@ def inbox_page(user: User, filters: InboxFilters) -> InboxPage:
                      key=lambda c: c[1])
     return InboxPage(shown, counts, sorted({r.policy for r in rows}), sorted({r.procedure for r in rows}),
                      [(int(cid), name) for cid, name in centers], now)
-
-
-def subject(business_key: str | None) -> str | None:
-    """An instance's business key in words: `…:3:2026` → 2026年度, `…:3:cycle-2` → 第2周期 (None for others)."""
-    last = (business_key or "").rsplit(":", 1)[-1]
-    if last.startswith("cycle-") and last[6:].isdigit():
-        return _("第%(n)s周期", n=int(last[6:]))
-    if business_key and last.isdigit() and len(last) == 4:
-        return _("%(year)s年度", year=last)
-    return None
 
 
 def _matches(row: InboxRow, f: InboxFilters, user: User) -> bool:
