@@ -5,6 +5,7 @@ The same rules run in `tic validate`, `POST /api/v1/definitions/validate` and be
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 from pathlib import Path
 
 from flask_babel import gettext as _
@@ -87,10 +88,17 @@ def _call_targets(root: etree._Element, processes_dir: Path) -> list[Problem]:
 
 def caller_fields(processes_dir: Path, process_id: str) -> set[str]:
     """Data keys other repository processes pass when they start `process_id` (`start_procedure` `data`)."""
-    fields: set[str] = set()
-    for path in sorted(processes_dir.glob("*/*.bpmn")):
+    files = tuple((str(p), p.stat().st_mtime_ns) for p in sorted(processes_dir.glob("*/*.bpmn")))
+    return set(_started_with(files).get(process_id, frozenset()))
+
+
+@lru_cache(maxsize=8)
+def _started_with(files: tuple[tuple[str, int], ...]) -> dict[str, frozenset[str]]:
+    """process id -> keys its starters pass, read once per set of file versions."""
+    found: dict[str, set[str]] = {}
+    for name, _mtime in files:
         try:
-            root = parse_bpmn_bytes(path.read_bytes())
+            root = parse_bpmn_bytes(Path(name).read_bytes())
         except UnsafeXml:
             continue
         for operator in root.iter(f"{{{SPIFF}}}serviceTaskOperator"):
@@ -98,14 +106,14 @@ def caller_fields(processes_dir: Path, process_id: str) -> set[str]:
                 continue
             params = {p.get("id"): p.get("value", "") for p in operator.iter(f"{{{SPIFF}}}parameter")}
             try:
-                if ast.literal_eval(params.get("process_key") or "None") != process_id:
-                    continue
+                target = ast.literal_eval(params.get("process_key") or "None")
                 tree = ast.parse(params.get("data") or "{}", mode="eval")
             except (ValueError, SyntaxError):
                 continue
-            if isinstance(tree.body, ast.Dict):
-                fields |= {k.value for k in tree.body.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
-    return fields
+            if isinstance(target, str) and isinstance(tree.body, ast.Dict):
+                found.setdefault(target, set()).update(
+                    k.value for k in tree.body.keys if isinstance(k, ast.Constant) and isinstance(k.value, str))
+    return {key: frozenset(keys) for key, keys in found.items()}
 
 
 def validate_path(path: Path, *, processes_dir: Path, forms_dir: Path) -> dict[Path, list[Problem]]:
