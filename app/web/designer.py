@@ -145,7 +145,9 @@ def api_draft(process_key: str) -> Response:
     if request.method == "PUT":
         body = _body()
         base = body.get("base_version")
-        draft = drafts.save_draft(user, process_key, str(body.get("xml", "")), int(base) if base else None)
+        if base is not None and not isinstance(base, int):
+            raise InvalidSubmission(_("版本和实例编号须为整数"))
+        draft = drafts.save_draft(user, process_key, str(body.get("xml", "")), base or None)
     else:
         draft = drafts.get_draft(user, process_key)
     return jsonify({"process_key": draft.process_key, "xml": draft.xml, "base_version": draft.base_version,
@@ -158,6 +160,10 @@ def api_migrate() -> Response:
     """Dry-run or migrate the running instances of a process to a version."""
     body = _body()
     ids = body.get("instance_ids")
-    return jsonify(migration.migrate_instances(
-        current_staff(), str(body.get("process_key", "")), int(body.get("to_version") or 0),
-        [int(i) for i in ids] if isinstance(ids, list) else None, bool(body.get("dry_run", True))))
+    try:
+        to_version = int(body.get("to_version") or 0)
+        instance_ids = [int(i) for i in ids] if isinstance(ids, list) else None
+    except (TypeError, ValueError) as err:
+        raise InvalidSubmission(_("版本和实例编号须为整数")) from err
+    return jsonify(migration.migrate_instances(current_staff(), str(body.get("process_key", "")), to_version,
+                                               instance_ids, bool(body.get("dry_run", True))))
