@@ -117,3 +117,12 @@ def test_url_encoded_forms_are_bounded(app: Flask, staff: dict[str, Any]) -> Non
     api = client.post("/api/v1/centers", data={f"f{i}": "1" for i in range(app.config["MAX_FORM_PARTS"] + 1)},
                       headers=_bearer(staff, "authority"))
     assert api.status_code in (413, 422)
+
+
+@pytest.mark.parametrize("center_id", [2**31, 2**53 - 1])
+def test_an_id_the_database_cannot_hold_is_422(app: Flask, staff: dict[str, Any], center_id: int) -> None:
+    response = app.test_client().post("/api/v1/instances", headers=_bearer(staff, "supervisor"), json={
+        "process_key": "nmg2025_annual_report", "center_id": center_id, "data": {"report_year": 2026}})
+    assert response.status_code in (404, 422), response.get_data(as_text=True)[:300]
+    again = app.test_client().get("/api/v1/centers", headers=_bearer(staff, "supervisor"))
+    assert again.status_code == 200  # the session was rolled back: the next request works
