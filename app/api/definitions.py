@@ -10,9 +10,12 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from app.api.auth import authenticate, current_user
+from app.api.paging import TOTAL_COUNT_HEADERS, PageQuerySchema, paged
 from app.api.responses import secured
 from app.errors import InvalidSubmission
+from app.models import DesignDraft
 from app.services.design import definitions, drafts, migration
+from app.services.paging import Window
 
 PREFIX = ""
 bp = Blueprint("definitions", __name__, description="流程设计：校验、部署、版本、比较、草稿、迁移（设计人员与管理员）")
@@ -157,11 +160,12 @@ class Definitions(MethodView):
 class Versions(MethodView):
     """The version history of a process."""
 
-    @secured(bp, 403, 404)
-    @bp.response(200, VersionSchema(many=True))
-    def get(self, process_key: str) -> list[dict[str, Any]]:
-        """Every deployed version, newest first: who deployed it, when, why, and its open instances."""
-        return definitions.versions(current_user(), process_key)
+    @secured(bp, 403, 404, 422)
+    @bp.arguments(PageQuerySchema, location="query")
+    @bp.response(200, VersionSchema(many=True), headers=TOTAL_COUNT_HEADERS)
+    def get(self, window: Window, process_key: str) -> tuple[list[dict[str, Any]], dict[str, str]]:
+        """Deployed versions, newest first: who deployed each, when, why, and its open instances (paged)."""
+        return paged(definitions.versions(current_user(), process_key, window))
 
 
 @bp.route("/definitions/<process_key>/versions/<int:version>")
@@ -190,11 +194,12 @@ class VersionDiff(MethodView):
 class Drafts(MethodView):
     """The caller's drafts."""
 
-    @secured(bp, 403)
-    @bp.response(200, DraftSummarySchema(many=True))
-    def get(self) -> Any:
-        """The caller's saved drafts, most recent first."""
-        return drafts.list_drafts(current_user())
+    @secured(bp, 403, 422)
+    @bp.arguments(PageQuerySchema, location="query")
+    @bp.response(200, DraftSummarySchema(many=True), headers=TOTAL_COUNT_HEADERS)
+    def get(self, window: Window) -> tuple[list[DesignDraft], dict[str, str]]:
+        """The caller's saved drafts, most recent first (paged)."""
+        return paged(drafts.list_drafts(current_user(), window))
 
 
 @bp.route("/definitions/drafts/<process_key>")

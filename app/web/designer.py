@@ -95,7 +95,7 @@ def api_palette() -> Response:
 @roles_required(*ROLES)
 def api_versions(process_key: str) -> Response:
     """The version history of a process."""
-    return jsonify(definitions.versions(current_staff(), process_key))
+    return jsonify(definitions.versions(current_staff(), process_key).items)
 
 
 @bp.route("/designer/api/versions/<process_key>/<int:version>")

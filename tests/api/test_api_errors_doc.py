@@ -66,7 +66,7 @@ def test_lists_document_paging(app: Flask) -> None:
         lists += 1
         assert {"limit", "offset"} <= {p["name"] for p in op["parameters"]}, path
         assert ok["headers"]["X-Total-Count"] == {"$ref": "#/components/headers/X_TOTAL_COUNT"}, path
-    assert lists == 5  # tasks, instances, events, centers, notifications
+    assert lists == 7  # tasks, instances, events, centers, notifications, definition versions, designer drafts
 
 
 def test_instance_read_documents_its_etag(app: Flask) -> None:

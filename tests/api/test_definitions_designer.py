@@ -95,7 +95,10 @@ def test_deploy_records_who_when_why_and_new_instances_take_it(designer: Actor, 
     assert created.status_code == 201, created.get_json()
     assert created.get_json() == {"process_key": KEY, "version": 2}
     assert deploy(designer, RENAMED_REVIEW).status_code == 409  # same content: no new version
-    history = designer.get(f"/api/v1/definitions/{KEY}/versions").get_json()
+    listed = designer.get(f"/api/v1/definitions/{KEY}/versions")
+    history = listed.get_json()
+    assert listed.headers["X-Total-Count"] == "2"
+    assert [v["version"] for v in designer.get(f"/api/v1/definitions/{KEY}/versions?limit=1&offset=1").get_json()] == [1]
     assert [(v["version"], v["deployed_by"], v["comment"]) for v in history] == [
         (2, "nmg2025_designer", "第三十条：组织单位审核更名"), (1, None, None)]
     assert history[0]["deployed_at"]

@@ -19,6 +19,7 @@ from app.services.design.problems import Problem, bpmn
 from app.services.design.safe_xml import UnsafeXml, parse_bpmn_bytes
 from app.services.design.validation import validate_bpmn
 from app.services.infrastructure.deploy import deploy_document, process_of
+from app.services.paging import EVERYTHING, Page, Window, fetch_page
 from app.vocabulary import COMMON, OPEN_STATUSES, ProcessKey
 
 
@@ -92,29 +93,31 @@ def definition_version(process_key: str, version: int) -> ProcessDefinition:
     return found
 
 
-def versions(user: User, process_key: str) -> list[dict[str, Any]]:
-    """The version history of a process, newest first, with how many open instances each still runs."""
-    require_designer(user)
-    rows = list(db.session.scalars(select(ProcessDefinition).where(ProcessDefinition.key == process_key)
-                                   .order_by(ProcessDefinition.version.desc())))
-    if not rows:
-        raise NotFound(_("未部署的流程：%(key)s", key=process_key))
+def _records(process_key: str, definitions: list[ProcessDefinition]) -> list[dict[str, Any]]:
     query = select(ProcessInstance.definition_id, func.count()).where(
         ProcessInstance.process_key == process_key, ProcessInstance.status.in_(OPEN_STATUSES)
     ).group_by(ProcessInstance.definition_id)
     counts: dict[int, int] = {definition_id: count for definition_id, count in db.session.execute(query)}
     return [{"process_key": d.key, "version": d.version, "name": d.name, "deployed_at": d.deployed_at,
              "deployed_by": d.deployed_by, "comment": d.comment, "source_path": d.source_path,
-             "open_instances": counts.get(d.id, 0)} for d in rows]
+             "open_instances": counts.get(d.id, 0)} for d in definitions]
+
+
+def versions(user: User, process_key: str, window: Window = EVERYTHING) -> Page[dict[str, Any]]:
+    """The version history of a process, newest first, with how many open instances each still runs."""
+    require_designer(user)
+    page = fetch_page(select(ProcessDefinition).where(ProcessDefinition.key == process_key)
+                      .order_by(ProcessDefinition.version.desc()), window)
+    if page.total == 0:
+        raise NotFound(_("未部署的流程：%(key)s", key=process_key))
+    return Page(_records(process_key, page.items), page.total)
 
 
 def version_detail(user: User, process_key: str, version: int) -> dict[str, Any]:
     """One version's record and its BPMN XML (its own file, without the shared files it calls)."""
-    record = next((v for v in versions(user, process_key) if v["version"] == version), None)
-    if record is None:
-        raise NotFound(_("流程 %(key)s 没有第 %(version)s 版", key=process_key, version=version))
+    require_designer(user)
     definition = definition_version(process_key, version)
-    return {**record, "xml": definition.bundle[definition.source_path]}
+    return {**_records(process_key, [definition])[0], "xml": definition.bundle[definition.source_path]}
 
 
 def diff(user: User, process_key: str, a: int, b: int) -> VersionDiff:

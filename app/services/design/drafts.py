@@ -11,13 +11,14 @@ from app.models import DesignDraft, User
 from app.services import transactions
 from app.services.design.guard import require_designer
 from app.services.design.safe_xml import MAX_BPMN_BYTES, UnsafeXml, parse_bpmn_bytes
+from app.services.paging import EVERYTHING, Page, Window, fetch_page
 
 
-def list_drafts(user: User) -> list[DesignDraft]:
-    """The caller's drafts, most recently saved first."""
+def list_drafts(user: User, window: Window = EVERYTHING) -> Page[DesignDraft]:
+    """The caller's drafts, most recently saved first: one window of them and the total."""
     require_designer(user)
-    return list(db.session.scalars(select(DesignDraft).where(DesignDraft.owner_id == user.id)
-                                   .order_by(DesignDraft.updated_at.desc())))
+    return fetch_page(select(DesignDraft).where(DesignDraft.owner_id == user.id)
+                      .order_by(DesignDraft.updated_at.desc(), DesignDraft.id.desc()), window)
 
 
 def get_draft(user: User, process_key: str) -> DesignDraft:
