@@ -8,7 +8,6 @@ from lxml import etree
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
-XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 
 TASKS = ("task", "userTask", "manualTask", "serviceTask", "scriptTask", "businessRuleTask", "sendTask",
          "receiveTask", "callActivity", "subProcess")

@@ -8,13 +8,13 @@ from flask_babel import gettext as _
 from lxml import etree
 
 import handlers
+from app.engine.parser import FORBIDDEN_IDS
 from app.services.design.problems import SPIFF, Problem, bpmn, flow_nodes, properties
 from app.vocabulary import DEPLOYABLE_POLICIES, LANE_ROLES, Procedure
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 ELEMENT_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 PROCESS_ID = re.compile(r"^([a-z0-9]+)_([a-z][a-z0-9_]*)$")
-RESERVED_IDS = {"Start", "End", "Root"}  # collide with SpiffWorkflow's internal task specs
 ROLE_NAMES = {str(role) for role in LANE_ROLES}
 
 
@@ -48,7 +48,7 @@ def identifiers(root: etree._Element, process: etree._Element, file_path: Path |
         if not isinstance(node.tag, str) or node.get("id") is None:
             continue
         node_id = node.get("id", "")
-        if node_id in RESERVED_IDS:
+        if node_id in FORBIDDEN_IDS:  # collide with SpiffWorkflow's internal task specs
             found.append(Problem(node_id, "id_convention", _("元素 id 与引擎内部保留名冲突（Start/End/Root），请改名")))
         elif not ELEMENT_ID.match(node_id):
             found.append(Problem(node_id, "id_convention", _("元素 id 只能由英文字母、数字和下划线组成，并以字母开头")))
