@@ -167,7 +167,7 @@ class Cluster:
 
     def start(self) -> Cluster:
         """Start the web processes (in parallel) and the schedulers."""
-        with ThreadPoolExecutor(self.webs) as pool:
+        with ThreadPoolExecutor(max(1, self.webs)) as pool:
             for base, proc in pool.map(lambda _i: self.start_web(), range(self.webs)):
                 self.web_urls.append(base)
                 self.web_procs.append(proc)
