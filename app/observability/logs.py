@@ -63,6 +63,9 @@ def install(stream: IO[str] | None = None, fmt: str = "json") -> logging.Handler
     handler.addFilter(RequestIdFilter())
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    # SpiffWorkflow logs every task state change at INFO: thousands of lines per instance, and a blocked pipe
+    # would stall a worker; our own audit trail records what matters
+    logging.getLogger("spiff").setLevel(logging.WARNING)
     return handler
 
 

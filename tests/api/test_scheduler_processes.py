@@ -4,11 +4,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 from flask import Flask
@@ -38,10 +39,22 @@ def _start_probes(app: Flask, center_id: int, due_times: list[datetime]) -> list
 
 def _schedulers(database_url: str, count: int) -> list[subprocess.Popen[bytes]]:
     env = {**os.environ, "TIC_DATABASE_URL": database_url, "TIC_CLOCK": "simulated", "TIC_SCHEDULER_INTERVAL": "0.2"}
-    return [
-        subprocess.Popen([str(TIC), "scheduler"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        for _ in range(count)
-    ]
+    started = []
+    for _ in range(count):  # logs go to a file, never a pipe nobody reads: a full pipe blocks the scheduler
+        log = tempfile.TemporaryFile()
+        proc = subprocess.Popen([str(TIC), "scheduler"], env=env, stdout=subprocess.DEVNULL, stderr=log)
+        _LOGS[proc.pid] = log
+        started.append(proc)
+    return started
+
+
+_LOGS: dict[int, IO[bytes]] = {}
+
+
+def _log_of(proc: subprocess.Popen[bytes]) -> str:
+    log = _LOGS[proc.pid]
+    log.seek(0)
+    return log.read().decode(errors="replace")[-4000:]
 
 
 def _wait_until_fired(app: Flask, expected: int, processes: list[subprocess.Popen[bytes]], limit_s: float) -> None:
@@ -54,7 +67,7 @@ def _wait_until_fired(app: Flask, expected: int, processes: list[subprocess.Pope
             if fired == expected:
                 return
             for proc in processes:
-                assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else "scheduler died"
+                assert proc.poll() is None, _log_of(proc)
             time.sleep(0.2)
         pytest.fail(f"only {fired} of {expected} timers fired within {limit_s}s")
     finally:
@@ -62,8 +75,7 @@ def _wait_until_fired(app: Flask, expected: int, processes: list[subprocess.Pope
             proc.terminate()
         for proc in processes:
             proc.wait(timeout=20)
-            if proc.stderr:
-                proc.stderr.close()
+            _LOGS.pop(proc.pid).close()
 
 
 def _timer_events(app: Flask) -> list[Any]:
