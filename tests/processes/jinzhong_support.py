@@ -8,6 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import Actor
+from tests.processes import support
 from tests.processes.support import FILE, act, rewind_clock, start
 from tests.support import seed_people
 
@@ -61,15 +62,9 @@ def jinzhong_people(app: Flask, client: FlaskClient, iso: str = "2025-09-01T09:0
             **{key: Actor(client, token, name, role) for key, (name, role, token) in seeded["users"].items()}}
 
 
-def create_center(people: dict[str, Any], **fields: Any) -> int:
+def create_center(people: dict[str, Any], name: str = "晋中市智能装备技术创新中心（拟建）", **fields: Any) -> int:
     """A new Jinzhong center registered by 市科技局, played by center A's organisations."""
-    authority = people["authority"]
-    orgs = authority.get(f"/api/v1/centers/{people['centers']['a']}").get_json()["organisations"]
-    body = {"name": "晋中市智能装备技术创新中心（拟建）", "policy": "jinzhong", "category": "field",
-            "organisations": orgs, **fields}
-    response = authority.post("/api/v1/centers", json=body)
-    assert response.status_code == 201, response.get_json()
-    return int(response.get_json()["id"])
+    return support.create_center(people, policy="jinzhong", name=name, **fields)
 
 
 def established_center(people: dict[str, Any], profile: dict[str, Any], day: str = "2024-06-03") -> int:

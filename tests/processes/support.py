@@ -180,12 +180,12 @@ def center(actor: Actor, center_id: int) -> dict[str, Any]:
     return dict(actor.get(f"/api/v1/centers/{center_id}").get_json())
 
 
-def create_center(people: dict[str, Any], **fields: Any) -> int:
-    """A new nmg2025 center registered by 科技厅, played by center A's organisations."""
+def create_center(people: dict[str, Any], *, policy: str = "nmg2025",
+                  name: str = "内蒙古自治区稀土新材料技术创新中心（拟建）", **fields: Any) -> int:
+    """A new center of `policy` registered by its authority, played by center A's organisations."""
     authority = people["authority"]
     orgs = authority.get(f"/api/v1/centers/{people['centers']['a']}").get_json()["organisations"]
-    body = {"name": "内蒙古自治区稀土新材料技术创新中心（拟建）", "policy": "nmg2025", "category": "field",
-            "organisations": orgs, **fields}
+    body = {"name": name, "policy": policy, "category": "field", "organisations": orgs, **fields}
     response = authority.post("/api/v1/centers", json=body)
     assert response.status_code == 201, response.get_json()
     return int(response.get_json()["id"])
