@@ -12,10 +12,12 @@ from typing import Any
 
 from flask import Flask, request
 from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.errors import InvalidSubmission
 
 MAX_DEPTH = 64
+MAX_BYTES = 4 * 1024 * 1024  # a JSON body carries no files (they are multipart): form data, a BPMN document
 # the largest integer every JSON reader holds exactly (RFC 7493 I-JSON, JavaScript's Number.MAX_SAFE_INTEGER)
 SAFE_INTEGER = 2**53 - 1
 
@@ -73,6 +75,8 @@ def check_json_body() -> None:
     """`before_request`: a JSON body that is unsafe to store is 422 (text that is not JSON is left to the view)."""
     if not request.is_json:
         return
+    if (request.content_length or 0) > MAX_BYTES:  # parsed before authentication: bounded well below uploads
+        raise RequestEntityTooLarge()
     try:
         loads(request.get_data(cache=True))
     except UnsafeJson as err:

@@ -126,3 +126,9 @@ def test_an_id_the_database_cannot_hold_is_422(app: Flask, staff: dict[str, Any]
     assert response.status_code in (404, 422), response.get_data(as_text=True)[:300]
     again = app.test_client().get("/api/v1/centers", headers=_bearer(staff, "supervisor"))
     assert again.status_code == 200  # the session was rolled back: the next request works
+
+
+def test_a_json_body_larger_than_any_form_is_413_before_it_is_parsed(app: Flask) -> None:
+    body = '{"data": "' + "x" * (4 * 1024 * 1024) + '"}'
+    response = app.test_client().post("/api/v1/instances", data=body, content_type="application/json")
+    assert response.status_code == 413  # not even authenticated: refused without parsing 4 MB of JSON
