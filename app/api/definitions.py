@@ -7,7 +7,7 @@ from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from app.api.auth import authenticate, current_user
 from app.api.paging import TOTAL_COUNT_HEADERS, PageQuerySchema, paged
@@ -149,10 +149,25 @@ class Definitions(MethodView):
     """Deploys a new version."""
 
     @secured(bp, 403, 409, 422)
-    @bp.arguments(DeploySchema)
+    @bp.doc(requestBody={"required": True, "content": {
+        "application/json": {"schema": DeploySchema},
+        "application/xml": {"schema": {"type": "string"}, "description": "the BPMN XML; `comment` in the query"},
+    }}, parameters=[{"in": "query", "name": "comment", "schema": {"type": "string"}, "required": False,
+                     "description": "why this version (with an XML body)"}])
     @bp.response(201, DeployedSchema)
-    def post(self, body: dict[str, Any]) -> definitions.DeployedVersion:
-        """Validate and deploy the BPMN as the process's next version; who, when and `comment` are recorded."""
+    def post(self) -> definitions.DeployedVersion:
+        """Validate and deploy the BPMN as the process's next version; who, when and `comment` are recorded.
+
+        The body is `{"xml", "comment"}` as JSON, or the BPMN XML itself with `?comment=` in the query.
+        """
+        raw = ({"xml": request.get_data(as_text=True), "comment": request.args.get("comment")}
+               if request.mimetype in ("application/xml", "text/xml") else request.get_json(silent=True) or {})
+        try:
+            body = DeploySchema().load(raw)
+        except ValidationError as err:
+            found = err.messages if isinstance(err.messages, dict) else {"body": err.messages}
+            raise InvalidSubmission(_("部署请求有误"), {str(k): [str(m) for m in v] if isinstance(v, list) else [str(v)]
+                                                     for k, v in found.items()}) from err
         return definitions.deploy(current_user(), body["xml"].encode("utf-8"), body["comment"])
 
 

@@ -95,6 +95,12 @@ def test_deploy_records_who_when_why_and_new_instances_take_it(designer: Actor, 
     assert created.status_code == 201, created.get_json()
     assert created.get_json() == {"process_key": KEY, "version": 2}
     assert deploy(designer, RENAMED_REVIEW).status_code == 409  # same content: no new version
+    as_xml = designer.post(  # the XML itself as the body, the reason in the query: the same door
+        "/api/v1/definitions?comment=" + "同一版本再次提交", data=RENAMED_REVIEW.encode(),
+        headers={"Content-Type": "application/xml"})
+    assert as_xml.status_code == 409
+    assert designer.post("/api/v1/definitions", data=RENAMED_REVIEW.encode(),
+                         headers={"Content-Type": "application/xml"}).get_json()["errors"]["comment"]
     listed = designer.get(f"/api/v1/definitions/{KEY}/versions")
     history = listed.get_json()
     assert listed.headers["X-Total-Count"] == "2"
