@@ -255,6 +255,7 @@ def scene(database_url: str, tmp_path: Path) -> Iterator[tuple[Flask, dict[str, 
     yield app, {"ids": ids, "names": names, "tokens": tokens}
     with app.app_context():
         db.session.remove()
+        db.engine.dispose()  # the next test's database file replaces this one: no pooled connection may outlive it
 
 
 def _client(app: Flask, scene: dict[str, Any], caller: str, page: bool) -> tuple[FlaskClient, dict[str, str]]:
