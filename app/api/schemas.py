@@ -102,6 +102,15 @@ class TaskDetailSchema(HumanTaskSchema):
     instance_version = fields.Integer()
 
 
+class TaskCompletedSchema(HumanTaskSchema):
+    """A completed task with where its instance stands, so a client drives a procedure with one call per step."""
+
+    instance_status = fields.String(metadata={"description": "the instance's status after this step"})
+    instance_version = fields.Integer(metadata={"description": "the instance's version after this step (If-Match)"})
+    next_tasks = fields.List(fields.Nested(HumanTaskSchema), metadata={
+        "description": "ready tasks of this instance the caller may work on next, in the order they became ready"})
+
+
 class TaskQuerySchema(Schema):
     """Filters of the task inbox."""
 

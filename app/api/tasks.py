@@ -17,6 +17,7 @@ from app.api.responses import secured
 from app.api.schemas import (
     HumanTaskSchema,
     StoredFileSchema,
+    TaskCompletedSchema,
     TaskCompleteSchema,
     TaskDetailSchema,
     TaskDraftSchema,
@@ -127,9 +128,15 @@ class TaskComplete(MethodView):
     @secured(bp, 403, 404, 409, 412, 422)
     @bp.doc(parameters=[IF_MATCH_PARAMETER])
     @bp.arguments(TaskCompleteSchema)
-    @bp.response(200, HumanTaskSchema)
-    def post(self, body: dict[str, Any], task_id: int) -> HumanTask:
-        """Complete a task: 422 with per-field errors, 404 if not visible, 403 if not yours, 409 if claimed by a
-        colleague or no longer ready (or `instance_version` is stale), 412 if `If-Match` no longer matches."""
-        return actions.complete(current_user(), task_id, body["data"], expected_version=body.get("instance_version"),
-                                precondition=if_match_instance())
+    @bp.response(200, TaskCompletedSchema, headers=ETAG_HEADERS)
+    def post(self, body: dict[str, Any], task_id: int) -> tuple[SimpleNamespace, dict[str, str]]:
+        """Complete a task; the answer adds the instance's status and version and `next_tasks` (its ready tasks
+        the caller may work on next; the `ETag` is the instance's new version). 422 with per-field errors, 404 if
+        not visible, 403 if not yours, 409 if claimed by a colleague or no longer ready (or `instance_version` is
+        stale), 412 if `If-Match` no longer matches."""
+        done = actions.complete_and_next(current_user(), task_id, body["data"],
+                                         expected_version=body.get("instance_version"),
+                                         precondition=if_match_instance())
+        answer = with_extra(done.task, instance_status=done.instance_status, instance_version=done.instance_version,
+                            next_tasks=done.next_tasks)
+        return with_etag(answer, instance_etag(done.task.instance_id, done.instance_version))

@@ -9,25 +9,39 @@ race gets 409.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
 from app.engine.runtime import EngineError, TaskNotReady
 from app.errors import Conflict, InvalidSubmission, PreconditionFailed, ProcessError
+from app.extensions import db
 from app.models import HumanTask, ProcessInstance, StoredFile, User
 from app.services import transactions
 from app.services.infrastructure import files as file_store
 from app.services.infrastructure import forms
 from app.services.infrastructure.files import Upload
+from app.services.people import access
 from app.services.running.starting import begin_instance
 from app.services.running.steps import lock_instance, open_workflow, record_step, require_active
 from app.services.tasks import attachments
 from app.services.tasks.attachments import NewFile
 from app.services.tasks.lookup import workable_task
 from app.vocabulary import TaskState
+
+
+@dataclass
+class Completed:
+    """A completed task with where its instance stands: status, version and the caller's next ready tasks."""
+
+    task: HumanTask
+    instance_status: str
+    instance_version: int
+    next_tasks: list[HumanTask] = field(default_factory=list)
 
 
 def _locked(user: User, task_id: int) -> tuple[HumanTask, ProcessInstance]:
@@ -127,13 +141,26 @@ def complete(
     user: User, task_id: int, data: dict[str, Any], *, new_files: Sequence[NewFile] = (),
     expected_version: int | None = None, precondition: Callable[[int, int], bool] | None = None,
 ) -> HumanTask:
+    """Complete a task (see `complete_and_next`) and return it."""
+    return complete_and_next(user, task_id, data, new_files=new_files, expected_version=expected_version,
+                             precondition=precondition).task
+
+
+def complete_and_next(
+    user: User, task_id: int, data: dict[str, Any], *, new_files: Sequence[NewFile] = (),
+    expected_version: int | None = None, precondition: Callable[[int, int], bool] | None = None,
+) -> Completed:
     """Validate the form and its files, store the files, complete the task, clear my draft — one transaction.
+
+    The answer also carries the instance's status and version after the step and the ready tasks of the
+    instance the caller may work on next (read in the same transaction: no second round trip).
 
     `expected_version` (the body's `instance_version`) → 409 when the instance moved on; `precondition(instance id,
     version)` (an HTTP `If-Match`) → 412 when it no longer holds. Both are checked under the instance lock.
     """
     task, instance = _locked(user, task_id)
     stored: list[StoredFile] = []
+    nexts: list[HumanTask] = []
 
     def work() -> None:
         _require_not_taken(user, task)
@@ -156,6 +183,7 @@ def complete(
         task.draft = None
         record_step(instance, workflow, outcome, "system", now, start=begin_instance,
                     submitted={task.task_uuid: user.username})
+        nexts.extend(_next_tasks(user, instance.id))
 
     try:
         _finish(work, stored)
@@ -166,7 +194,14 @@ def complete(
     except EngineError as err:
         raise ProcessError(_("流程在元素 %(element)s 处出错：%(reason)s", element=err.element_id, reason=err.reason),
                            {"element_id": [err.element_id]}) from err
-    return task
+    return Completed(task, instance.status, instance.version, nexts)
+
+
+def _next_tasks(user: User, instance_id: int) -> list[HumanTask]:
+    """The instance's ready tasks the caller may work on, in the order they became ready."""
+    ready = db.session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == instance_id, HumanTask.state == TaskState.READY).order_by(HumanTask.id))
+    return [t for t in ready if access.may_work_on(user, t)]
 
 
 def _validate(task: HumanTask, schema: dict[str, Any], data: dict[str, Any], fresh: Sequence[NewFile]) -> None:
