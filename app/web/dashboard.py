@@ -1,4 +1,5 @@
-"""The supervisors' dashboard: a page of ECharts charts fed by a JSON endpoint."""
+"""The supervisors' dashboard (ECharts charts fed by a JSON endpoint, evaluations as a table) and the
+operator's page (how late timers fire), for administrators."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,7 +8,6 @@ from flask import Blueprint, jsonify, render_template
 from werkzeug.wrappers import Response
 
 from app.services.monitoring import dashboard as dashboard_service
-from app.services.monitoring.instance_board import require_oversight
 from app.web.auth import current_staff, login_required
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -16,13 +16,29 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 @bp.get("")
 @login_required
 def index() -> Any:
-    """The chart page (the charts load /dashboard/data.json)."""
-    require_oversight(current_staff())
-    return render_template("dashboard/index.html")
+    """The chart page (the charts load /dashboard/data.json) with the evaluations falling due."""
+    evaluations = dashboard_service.evaluations_for(current_staff())
+    return render_template("dashboard/index.html", evaluations=evaluations,
+                           window=dashboard_service.EVALUATION_WINDOW_DAYS)
 
 
 @bp.get("/data.json")
 @login_required
 def data() -> Response:
-    """Centers by status, annual reports received vs owed, overdue steps by procedure, timer lag."""
+    """Reports received vs owed by policy and region, overdue steps, centers by state, evaluations falling due."""
     return jsonify(dashboard_service.chart_data(current_staff()))
+
+
+@bp.get("/operations")
+@login_required
+def operations() -> Any:
+    """The operator's page: how late the timers fired (the chart loads /dashboard/operations.json)."""
+    dashboard_service.require_operator(current_staff())
+    return render_template("dashboard/operations.html")
+
+
+@bp.get("/operations.json")
+@login_required
+def operations_data() -> Response:
+    """Timer lag per day over the last 30 days and of the latest firings."""
+    return jsonify(dashboard_service.operations_data(current_staff()))

@@ -159,6 +159,8 @@ ROWS: dict[tuple[str, str], Row] = {
     ("/monitor/deadlines", "GET"): Row(OVERSIGHT_ANY_POLICY, "/monitor/deadlines"),
     ("/dashboard", "GET"): Row(OVERSIGHT_ANY_POLICY, "/dashboard"),
     ("/dashboard/data.json", "GET"): Row(OVERSIGHT_ANY_POLICY, "/dashboard/data.json"),
+    ("/dashboard/operations", "GET"): Row(ADMIN, "/dashboard/operations"),
+    ("/dashboard/operations.json", "GET"): Row(ADMIN, "/dashboard/operations.json"),
     ("/clock/advance", "POST"): Row(SUPERVISION_ANY_POLICY, "/clock/advance", form={"step": "day"}),
     # --- pages: designer (issue 13)
     ("/designer", "GET"): Row(DESIGNERS, "/designer"),

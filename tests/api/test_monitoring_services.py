@@ -304,17 +304,26 @@ def test_dashboard_numbers(ctx: dict[str, Any]) -> None:
     sup = user(ctx, "supervisor")
     complete(ctx, "applicant", "submit_report", REPORT)
     data = dashboard.chart_data(sup)
-    assert data["centers_by_status"] == {"policies": ["nmg2025"], "series": [{"status": "established", "data": [2]}],
+    assert set(data) == {"now", "centers_by_status", "annual_reports", "overdue_steps", "evaluations_due"}
+    assert data["centers_by_status"] == {"categories": ["内蒙古（2025版）"], "series": [{"name": "已成立", "data": [2]}],
                                          "total": 2}
-    assert data["annual_reports"] == {"report_year": 2026, "policies": ["nmg2025"], "owed": [2], "received": [1],
-                                      "missing": [1]}
-    assert data["overdue_by_procedure"]["total"] == 0
+    reports = data["annual_reports"]
+    # by policy and region (the center's 地方科技管理部门): A's report received, B's not yet (due 31 January)
+    assert reports["report_year"] == 2026
+    assert reports["categories"] == ["内蒙古（2025版）·nmg2025 local_authority_a", "内蒙古（2025版）·nmg2025 local_authority_b"]
+    assert (reports["owed"], reports["received"], reports["missing"]) == ([1, 1], [1, 0], [0, 1])
+    assert reports["past_due"] == [False, False]
+    assert data["overdue_steps"]["total"] == 0 and data["evaluations_due"] == []
     at("2027-02-01T00:00:10+08:00")
     run_tick()  # B's reminder (due 1 January) and overdue timer fire now, a month and 11 s late
     data = dashboard.chart_data(sup)
-    assert data["overdue_by_procedure"] == {"procedures": ["annual_report"],
-                                            "series": [{"policy": "nmg2025", "data": [1]}], "total": 1}
-    lag = data["timer_lag"]
+    assert data["annual_reports"]["past_due"] == [True, True]
+    # the overdue step, by procedure (in words) and the organisation that must act
+    assert data["overdue_steps"] == {"categories": ["内蒙古（2025版）·年度报告"],
+                                     "series": [{"name": "nmg2025 applicant_b", "data": [1]}], "total": 1}
+    with pytest.raises(Forbidden):  # the timer lag is the operator's: an administrator's
+        dashboard.operations_data(sup)
+    lag = dashboard.operations_data(user(ctx, "admin"))["timer_lag"]
     assert lag["days"] == ["2027-02-01"] and lag["count"] == [2]
     assert lag["max"][0] == pytest.approx(30 * 86400 + 11)  # the reminder: due 1 Jan 23:59:59
     assert lag["p50"][0] == pytest.approx(11)
@@ -323,3 +332,17 @@ def test_dashboard_numbers(ctx: dict[str, Any]) -> None:
     reminder = db.session.scalar(select(Timer).where(Timer.instance_id == a, Timer.element_id == "timer_reminder"))
     assert reminder is not None and reminder.state == "cancelled"
 
+
+
+def test_dashboard_evaluations_falling_due(ctx: dict[str, Any]) -> None:
+    sup = user(ctx, "supervisor")
+    # established 1 June 2026: nmg2025 第三十二条 evaluates every three years, first on 1 June 2029
+    at("2028-11-01T09:00:00+08:00")
+    assert dashboard.chart_data(sup)["evaluations_due"] == []  # 212 days off: outside the 180-day window
+    at("2029-01-01T09:00:00+08:00")
+    due = dashboard.chart_data(sup)["evaluations_due"]
+    assert [(e["center"], e["region"], e["due"], e["days"], e["article"]) for e in due] == [
+        ("测试中心_a", "nmg2025 local_authority_a", "2029-06-01", 151, "第三十二条"),
+        ("测试中心_b", "nmg2025 local_authority_b", "2029-06-01", 151, "第三十二条"),
+    ]
+    assert due[0]["policy"] == "内蒙古（2025版）" and "2026-06-01" in due[0]["period"]

@@ -116,11 +116,16 @@ def test_supervisor_finds_instance_sees_diagram_and_exports(
     assert rows_xlsx[0][:5] == ("政策", "单位", "技术创新中心", "类别", "事项")
     assert [(r[2], r[4]) for r in rows_xlsx[1:]] == [("测试中心_b", "填报年度报告")]
 
-    # the dashboard draws its four charts
+    # the dashboard draws its three charts and lists the reports by region, every label in words
     page.goto("/dashboard")
     page.wait_for_selector("#dashboard[data-loaded=true]")
-    for chart in ("centers", "reports", "overdue", "lag"):
+    for chart in ("centers", "reports", "overdue"):
         assert page.locator(f"#chart-{chart} svg").count() >= 1
+    assert page.locator("#chart-lag").count() == 0  # the timer lag is the operator's page
     assert "2026" in page.inner_text("#chart-reports")
+    assert "年度报告" in page.inner_text("#chart-overdue") and "applicant_b" in page.inner_text("#chart-overdue")
+    assert "已成立" in page.inner_text("#chart-centers")
+    rows = page.locator("#reports-table tbody tr")
+    assert rows.count() == 2 and "已过报送期限" in rows.nth(1).inner_text()
     screenshot(page, "supervisor-dashboard")
     assert console_errors == [] and failed == []

@@ -205,10 +205,24 @@ def test_deadlines_board(app: Flask, supervisor: FlaskClient, report: int) -> No
 
 def test_dashboard_data(supervisor: FlaskClient, report: int) -> None:
     page = text(supervisor.get("/dashboard"))
-    assert "echarts.min.js" in page and "js/dashboard.js" in page and 'id="dashboard-labels"' in page
+    assert "echarts.min.js" in page and "js/dashboard.js" in page and "<script>" not in page
+    assert 'data-testid="evaluations-due"' in page and "暂无即将到期的考核评估" in page
     data = supervisor.get("/dashboard/data.json").get_json()
-    assert set(data) == {"now", "centers_by_status", "annual_reports", "overdue_by_procedure", "timer_lag"}
+    assert set(data) == {"now", "centers_by_status", "annual_reports", "overdue_steps", "evaluations_due"}
     assert data["centers_by_status"]["total"] == 2
+    # the timer lag is on the operator's page, for administrators only
+    assert supervisor.get("/dashboard/operations").status_code == 403
+    assert supervisor.get("/dashboard/operations.json").status_code == 403
+
+
+def test_operations_page_for_administrators(app: Flask, staff: dict[str, Any], report: int) -> None:
+    admin = logged_in(app, staff["admin"])
+    page = text(admin.get("/dashboard/operations"))
+    assert 'data-testid="chart-lag"' in page and "定时事件触发延迟" in page and "<script>" not in page
+    assert 'href="/dashboard/operations"' in page  # in the admin's navigation, not in a supervisor's
+    assert 'href="/dashboard/operations"' not in text(logged_in(app, staff["supervisor"]).get("/dashboard"))
+    data = admin.get("/dashboard/operations.json").get_json()
+    assert set(data) == {"now", "timer_lag"} and data["timer_lag"]["recent"]["n"] == 0
 
 
 def test_clock_control(app: Flask, staff: dict[str, Any], supervisor: FlaskClient, report: int) -> None:
