@@ -13,8 +13,10 @@ reverse proxy (README, "Running in production").
 from __future__ import annotations
 
 import hmac
+import os
 import time
 from collections.abc import Iterator
+from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from flask_babel import gettext as _
@@ -27,9 +29,8 @@ from app.errors import Unauthenticated
 from app.services.infrastructure import readiness
 
 bp = Blueprint("metrics", __name__)
-REQUESTS = Counter("tic_http_requests_total", "HTTP requests answered", ["method", "endpoint", "status"])
-LATENCY = Histogram("tic_http_request_duration_seconds", "Time to answer an HTTP request", ["method", "endpoint"],
-                    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10))
+BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+_made: dict[str, Any] = {}
 WORK = {
     "timer_lag_seconds": "How long the oldest due timer has waited to fire (0: none is due)",
     "timers_due": "Timers due and not yet fired",
@@ -50,6 +51,24 @@ class WorkCollector(Collector):
             yield GaugeMetricFamily(f"tic_{name}", help_text, value=figures[name])
 
 
+def _instruments() -> tuple[Counter, Histogram]:
+    """This process's request counter and latency histogram, made after the fork.
+
+    `tic serve` loads the app once in the gunicorn master (the Flask CLI does) before it sets
+    PROMETHEUS_MULTIPROC_DIR for the workers, so metrics made at import would keep in-memory values: each
+    process makes its own, choosing prometheus_client's value class again (files shared by the workers)."""
+    if _made.get("pid") != os.getpid():
+        from prometheus_client import values
+
+        values.ValueClass = values.get_value_class()  # type: ignore[no-untyped-call]
+        own = CollectorRegistry()
+        _made.update(pid=os.getpid(), own=own, requests=Counter(
+            "tic_http_requests_total", "HTTP requests answered", ["method", "endpoint", "status"], registry=own),
+            latency=Histogram("tic_http_request_duration_seconds", "Time to answer an HTTP request",
+                              ["method", "endpoint"], buckets=BUCKETS, registry=own))
+    return _made["requests"], _made["latency"]
+
+
 def _registry() -> CollectorRegistry:
     registry = CollectorRegistry()
     if metrics_dir():
@@ -57,10 +76,8 @@ def _registry() -> CollectorRegistry:
 
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
     else:
-        from prometheus_client import REGISTRY
-
-        for collector in list(REGISTRY._collector_to_names):  # noqa: SLF001 - this process's own metrics
-            registry.register(collector)
+        for instrument in _instruments():
+            registry.register(instrument)
     registry.register(WorkCollector())
     return registry
 
@@ -83,9 +100,10 @@ def _begin() -> None:
 def _end(response: Response) -> Response:
     started = g.get("metrics_started")
     endpoint = request.endpoint or "unmatched"
-    REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
+    requests, latency = _instruments()
+    requests.labels(request.method, endpoint, str(response.status_code)).inc()
     if started is not None:
-        LATENCY.labels(request.method, endpoint).observe(time.perf_counter() - started)
+        latency.labels(request.method, endpoint).observe(time.perf_counter() - started)
     return response
 
 
