@@ -66,6 +66,7 @@ def install(stream: IO[str] | None = None, fmt: str = "json") -> logging.Handler
     # SpiffWorkflow logs every task state change at INFO: thousands of lines per instance, and a blocked pipe
     # would stall a worker; our own audit trail records what matters
     logging.getLogger("spiff").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # /api/v1/ready reads the revision on every call
     return handler
 
 
