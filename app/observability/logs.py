@@ -67,6 +67,7 @@ def install(stream: IO[str] | None = None, fmt: str = "json") -> logging.Handler
     # would stall a worker; our own audit trail records what matters
     logging.getLogger("spiff").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # /api/v1/ready reads the revision on every call
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # two lines per job per tick (every second)
     return handler
 
 
