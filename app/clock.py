@@ -17,6 +17,7 @@ from app.config import parse_instant
 from app.errors import Conflict, Forbidden, InvalidSubmission
 from app.extensions import db
 from app.models import ClockState, ProcessInstance
+from app.services import transactions
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -41,6 +42,9 @@ def now() -> datetime:
     if not is_simulated():
         return datetime.now(UTC)
     state = db.session.get(ClockState, 1)
+    if state is None:
+        transactions.writes()  # the first reading stores the start, even in a read-only request
+        state = db.session.get(ClockState, 1)  # again, under the write lock
     if state is None:
         state = ClockState(id=1, now=configured_start())
         db.session.add(state)

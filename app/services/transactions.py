@@ -5,14 +5,18 @@ Rules (enforced by tests/unit/test_transactions.py):
   once, through `commit()`, or rolls back through `rollback()`; helpers it calls (steps, effects, starting)
   never commit. Doors — the API, the web pages, the scheduler jobs, the CLI — never touch the session.
 - Every mutation of an instance holds its row lock: `lock(query)` is `SELECT ... FOR UPDATE` on PostgreSQL;
-  on SQLite every transaction already began with the database write lock (`BEGIN IMMEDIATE`, app/db_setup.py),
-  so nothing can change underneath and there is nothing to add.
+  on SQLite every writing transaction already began with the database write lock (`BEGIN IMMEDIATE`,
+  app/db_setup.py), so nothing can change underneath and there is nothing to add.
+- Read-only requests (GET, HEAD, OPTIONS) never take SQLite's write lock: their transactions begin deferred
+  (`BEGIN`, a WAL snapshot), so readers never queue behind writers. A GET that must write calls `writes()`
+  first (so do `lock()` and `claim()`): the read transaction ends and the next one begins with the write lock.
 - Work that several schedulers share claims rows with `claim(query)` (`FOR UPDATE SKIP LOCKED` on PostgreSQL).
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from sqlalchemy import Select
@@ -20,6 +24,8 @@ from sqlalchemy import Select
 from app.extensions import db
 
 T = TypeVar("T", bound=tuple[Any, ...])
+
+_READING: ContextVar[bool] = ContextVar("tic_reading", default=False)
 
 
 def dialect() -> str:
@@ -32,13 +38,40 @@ def holds_write_lock() -> bool:
     return dialect() == "sqlite"
 
 
+def begin_reading(reading: bool = True) -> None:
+    """Start a unit of work that only reads (a GET; the app sets it per request), or end it with `False`."""
+    _READING.set(reading)
+
+
+def reads_only() -> bool:
+    """True while serving read-only work that has not asked to write: its transactions begin deferred."""
+    return _READING.get()
+
+
+def begin_statement() -> str:
+    """How a SQLite transaction begins: `BEGIN` (a snapshot, no lock) to read, `BEGIN IMMEDIATE` to write."""
+    return "BEGIN" if reads_only() else "BEGIN IMMEDIATE"
+
+
+def writes() -> None:
+    """Declare that this read-only work writes after all: on SQLite a read transaction in progress ends (its
+    objects are expired, to be re-read) and the next one begins with the write lock."""
+    if not reads_only():
+        return
+    _READING.set(False)
+    if dialect() == "sqlite" and db.session().in_transaction():
+        db.session.commit()  # nothing was written: this only ends the snapshot
+
+
 def lock(query: Select[T]) -> Select[T]:
     """The query taking row locks until the transaction ends (PostgreSQL; SQLite holds the write lock)."""
+    writes()
     return query if holds_write_lock() else query.with_for_update()
 
 
 def claim(query: Select[T], of: Any = None) -> Select[T]:
     """The query taking row locks (of `of`) but skipping rows another transaction holds (shared scheduler work)."""
+    writes()
     return query if holds_write_lock() else query.with_for_update(skip_locked=True, of=of)
 
 

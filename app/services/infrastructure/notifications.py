@@ -131,6 +131,7 @@ def notifications_for(user: User, window: Window, unread_only: bool = False) -> 
 
 def mark_read(user: User, notification_id: int, now: datetime) -> Notification:
     """Mark one of the user's notifications read; commits."""
+    transactions.writes()  # also reached by a GET (opening a notification from the web)
     note = db.session.get(Notification, notification_id)
     if note is None or note.user_id != user.id:
         raise NotFound(_("通知不存在：%(id)s", id=notification_id))
