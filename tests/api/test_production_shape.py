@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -97,3 +99,26 @@ def test_metrics_token(app: Flask, client: Any) -> None:
     assert client.get("/metrics").status_code == 401
     assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
     assert client.get("/metrics", headers={"Authorization": "Bearer s3cret-scrape"}).status_code == 200
+
+
+def test_the_workers_of_one_node_are_counted_together(tmp_path: Path) -> None:
+    import subprocess
+
+    import requests
+
+    from tests.load.harness import TIC, Cluster
+
+    url = f"sqlite:///{tmp_path / 'node.db'}"
+    subprocess.run([TIC, "db", "upgrade"], env={**os.environ, "TIC_DATABASE_URL": url}, check=True,
+                   capture_output=True)
+    cluster = Cluster(url, webs=1, schedulers=0, workers=2)
+    try:
+        base, proc = cluster.start_web()
+        cluster.web_procs.append(proc)
+        for _ in range(8):
+            assert requests.get(f"{base}/api/v1/health", timeout=10).status_code == 200
+        for _ in range(4):  # whichever worker answers the scrape reports both workers' requests
+            body = requests.get(f"{base}/metrics", timeout=10).text
+            assert _metric(body, "tic_http_requests_total", endpoint="health.Health", status="200") == 8
+    finally:
+        cluster.stop()
