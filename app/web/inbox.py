@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request
 from flask_babel import gettext as _
 
 from app.errors import Conflict
+from app.services.paging import Window
 from app.services.tasks import actions, inbox
 from app.web.auth import current_staff, login_required, safe_next
 from app.web.tasks import render_task
@@ -29,9 +30,11 @@ def _filters() -> inbox.InboxFilters:
 @bp.route("/")
 @login_required
 def index() -> Any:
-    """My tasks: role and organisation, filtered, soonest due first (or last with sort=-due)."""
+    """My tasks: role and organisation, filtered, soonest due first (or last with sort=-due), 50 a page (offset=)."""
     filters = _filters()
-    page = inbox.inbox_page(current_staff(), filters)
+    offset = request.args.get("offset", "")
+    window = Window(limit=inbox.WEB_PAGE.limit, offset=int(offset) if offset.isdigit() else 0)
+    page = inbox.inbox_page(current_staff(), filters, window)
     return render_template("inbox/index.html", page=page, filters=filters, args=request.args)
 
 

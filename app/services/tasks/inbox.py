@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 
 from app import clock
 from app.extensions import db
@@ -44,7 +44,7 @@ class InboxRow:
 
 @dataclass
 class InboxPage:
-    """The rows after filtering, counts over all my tasks, and the values the filters offer."""
+    """One page of rows after filtering (sorted and paged in SQL), counts over all my tasks, the filters' values."""
 
     rows: list[InboxRow]
     counts: dict[str, int]
@@ -52,44 +52,70 @@ class InboxPage:
     procedures: list[str]
     centers: list[tuple[int, str]]
     now: datetime
+    total: int = 0  # rows matching the filters, on every page
+    offset: int = 0
+    limit: int | None = None
 
 
-def inbox_page(user: User, filters: InboxFilters) -> InboxPage:
-    """Ready tasks for the user's role in the user's organisation, filtered and sorted by due date."""
+WEB_PAGE = Window(limit=50)
+
+
+def inbox_page(user: User, filters: InboxFilters, window: Window = WEB_PAGE) -> InboxPage:
+    """Ready tasks for the user's role in the user's organisation, filtered, sorted by due date and paged in SQL."""
     now = clock.now()
+    if user.organisation_id is None:
+        return InboxPage([], dict.fromkeys(("all", "soon", "overdue", "mine"), 0), [], [], [], now,
+                         0, window.offset, window.limit)
+    mine = (HumanTask.state == TaskState.READY, HumanTask.lane == user.role,
+            HumanTask.organisation_id == user.organisation_id)
+    due = {"soon": and_(HumanTask.due_at.is_not(None), HumanTask.due_at >= now, HumanTask.due_at <= now + DUE_SOON),
+           "overdue": HumanTask.overdue_at(now), "mine": HumanTask.claimed_by == user.username}
+    counted = db.session.execute(select(func.count(), *(func.coalesce(func.sum(case((c, 1), else_=0)), 0)
+                                                      for c in due.values())).where(*mine)).one()
+    counts = {"all": counted[0], **{name: int(n) for name, n in zip(due, counted[1:], strict=True)}}
+    facets = [(key, policy or ProcessKey.parse(key).policy, cid, name) for key, policy, cid, name in db.session.execute(
+        select(ProcessInstance.process_key, Center.policy, HumanTask.center_id, Center.name).distinct()
+        .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+        .outerjoin(Center, Center.id == HumanTask.center_id).where(*mine))]
     query = (
         select(HumanTask, ProcessInstance.process_key, ProcessInstance.status, Center.name, Center.policy,
                ProcessInstance.business_key)
         .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
         .outerjoin(Center, Center.id == HumanTask.center_id)
-        .where(HumanTask.state == TaskState.READY, HumanTask.lane == user.role,
-               HumanTask.organisation_id == user.organisation_id)
+        .where(*mine, *_narrowed(filters, facets, due))
     )
-    rows = [
-        InboxRow(task, key, procedure_of(key), policy or ProcessKey.parse(key).policy, center_name, status,
-                 task.is_overdue(now), bool(task.due_at and now <= task.due_at <= now + DUE_SOON), subject(business))
-        for task, key, status, center_name, policy, business in db.session.execute(query)
-    ] if user.organisation_id is not None else []
-    counts = {
-        "all": len(rows), "soon": sum(r.due_soon for r in rows), "overdue": sum(r.overdue for r in rows),
-        "mine": sum(r.task.claimed_by == user.username for r in rows),
-    }
-    shown = [r for r in rows if _matches(r, filters, user)]
-    far = datetime.max.replace(tzinfo=now.tzinfo)
-    shown.sort(key=lambda r: (r.task.due_at is None, r.task.due_at or far, r.task.id), reverse=filters.descending)
-    if filters.descending:  # undated tasks stay last either way
-        shown.sort(key=lambda r: r.task.due_at is None)
-    centers = sorted({(r.task.center_id, r.center_name or "") for r in rows if r.task.center_id is not None},
-                     key=lambda c: c[1])
-    return InboxPage(shown, counts, sorted({r.policy for r in rows}), sorted({r.procedure for r in rows}),
-                     [(int(cid), name) for cid, name in centers], now)
+    undated = HumanTask.due_at.is_(None)
+    order = ((undated, HumanTask.due_at.desc(), HumanTask.id.desc()) if filters.descending  # undated stay last
+             else (undated, HumanTask.due_at, HumanTask.id))
+    found = db.session.execute(query.order_by(*order).limit(window.limit).offset(window.offset)).all()
+    total = window.offset + len(found)
+    if window.limit is not None and (len(found) == window.limit or (not found and window.offset)):
+        total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = [InboxRow(task, key, procedure_of(key), policy or ProcessKey.parse(key).policy, center_name, status,
+                     task.is_overdue(now), bool(task.due_at and now <= task.due_at <= now + DUE_SOON),
+                     subject(business))
+            for task, key, status, center_name, policy, business in found]
+    centers = sorted({(int(cid), name or "") for _k, _p, cid, name in facets if cid is not None}, key=lambda c: c[1])
+    return InboxPage(rows, counts, sorted({p for _k, p, _c, _n in facets}),
+                     sorted({procedure_of(k) for k, _p, _c, _n in facets}), centers, now,
+                     total, window.offset, window.limit)
 
 
-def _matches(row: InboxRow, f: InboxFilters, user: User) -> bool:
-    due_ok = {"soon": row.due_soon, "overdue": row.overdue, "mine": row.task.claimed_by == user.username}
-    return ((f.procedure is None or row.procedure == f.procedure) and (f.policy is None or row.policy == f.policy)
-            and (f.center_id is None or row.task.center_id == f.center_id)
-            and (f.due is None or due_ok.get(f.due, True)))
+def _narrowed(f: InboxFilters, facets: list[tuple[str, str, int | None, str | None]],
+              due: dict[str, ColumnElement[bool]]) -> list[ColumnElement[bool]]:
+    """The filters as SQL conditions; procedure and policy through the process keys my tasks have."""
+    conditions: list[ColumnElement[bool]] = []
+    if f.procedure is not None:
+        conditions.append(ProcessInstance.process_key.in_({k for k, *_ in facets if procedure_of(k) == f.procedure}))
+    if f.policy is not None:
+        keys = {k for k, *_ in facets if ProcessKey.parse(k).policy == f.policy}
+        conditions.append(or_(Center.policy == f.policy,
+                              and_(Center.policy.is_(None), ProcessInstance.process_key.in_(keys))))
+    if f.center_id is not None:
+        conditions.append(HumanTask.center_id == f.center_id)
+    if f.due in due:
+        conditions.append(due[f.due])
+    return conditions
 
 
 def inbox(user: User, window: Window = EVERYTHING, center_id: int | None = None,
