@@ -19,6 +19,7 @@ from app.clock import CHINA
 from app.models import Center, User
 from app.services.centers import registry as centers
 from app.services.centers.policies import policy
+from app.services.centers.submissions import submitted_at
 from app.vocabulary import REPORTING_STATUSES, CenterStatus
 from handlers.policy_data import require
 
@@ -94,8 +95,6 @@ OVERDUE_REPORT_YEARS = 5
 
 def _annual_report(center: Center, now: datetime) -> list[Deadline]:
     """The next report due, after every owed report whose deadline passed without it (listed until submitted)."""
-    from app.services.centers import reports  # reports reads these deadlines: imported here, not at the top
-
     rule = policy(center.policy).get("annual_report") or {}
     configured = bool(rule.get("configured", False))
     note = _("文件未规定报送日期：此为配置的日期，以主管部门通知为准") if configured else None
@@ -106,7 +105,7 @@ def _annual_report(center: Center, now: datetime) -> list[Deadline]:
         if due is None or not owes_annual_report(center, year):
             continue
         late = due < now
-        if late and reports.submitted_at(center, year) is not None:
+        if late and submitted_at(center, year) is not None:
             continue
         found.append(Deadline("annual_report", _("%(year)s年度", year=year), due, rule.get("article", ""), configured,
                               note, overdue=late))
