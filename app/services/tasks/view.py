@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
+from app import clock
 from app.errors import NotFound
 from app.extensions import db
 from app.models import Center, HumanTask, ProcessInstance, StoredFile, User
@@ -14,6 +16,7 @@ from app.services.infrastructure import files as file_store
 from app.services.infrastructure import forms
 from app.services.running.steps import open_workflow
 from app.services.tasks.attachments import referenced_ids
+from app.services.tasks.inbox import DUE_SOON
 from app.services.tasks.lookup import workable_task
 from app.vocabulary import TaskState
 
@@ -52,6 +55,25 @@ class TaskView:
     submissions: list[Submission]
     files: dict[str, StoredFile]
     has_draft: bool
+    due: DueState | None = None
+
+
+@dataclass(frozen=True)
+class DueState:
+    """Where a ready task stands against its deadline: overdue by, or due in, whole days (0: within a day)."""
+
+    overdue: bool
+    soon: bool
+    days: int
+
+
+def due_state(task: HumanTask, now: datetime) -> DueState | None:
+    """The deadline state of a ready task with a due time (None when done or without a deadline)."""
+    if task.state != TaskState.READY or task.due_at is None:
+        return None
+    if task.is_overdue(now):
+        return DueState(True, False, (now - task.due_at).days)
+    return DueState(False, task.due_at - now <= DUE_SOON, (task.due_at - now).days)
 
 
 def task_view(user: User, task_id: int) -> TaskView:
@@ -85,6 +107,7 @@ def task_view(user: User, task_id: int) -> TaskView:
     return TaskView(
         task, instance, center, form, values, {k: visible[k] for k in CONTEXT_KEYS if k in visible}, visible,
         _checks(visible), submissions, file_store.files_by_id(ids), task.draft is not None,
+        due_state(task, clock.now()),
     )
 
 
