@@ -168,22 +168,21 @@ def clone_reports(center_ids: list[int]) -> None:
     db.session.commit()
 
 
-def drain(now_wall: float) -> tuple[int, list[float]]:
-    """The scheduler's tick loop, timing each instance's commit from `now_wall`; returns (fired, lags ms)."""
+def drain(now_wall: float, batch: int = timer_service.BATCH) -> tuple[int, list[float]]:
+    """The scheduler's tick loop (a batch of instances per transaction), timing each commit from `now_wall`;
+    returns (fired, lags ms)."""
     now = db.session.get(ClockState, 1).now  # type: ignore[union-attr]
     db.session.commit()
     fired, lags = 0, []
     while True:
-        instance = timer_service._claim_next_instance(now)
-        if instance is None:
-            db.session.rollback()
+        count, instances = timer_service.fire_batch(now, batch)
+        if not instances:
             return fired, lags
-        count = timer_service._fire_claimed(instance, now)
         fired += count
         lags.extend([(time.perf_counter() - now_wall) * 1000] * count)
 
 
-def pile_up(backend: str, centers: int) -> dict[str, Any]:
+def pile_up(backend: str, centers: int, batch: int = timer_service.BATCH) -> dict[str, Any]:
     """N reports due at one instant; the clock passes the deadline; time until all escalations fired."""
     with database(backend) as url:
         app = make_app(url)
@@ -196,14 +195,14 @@ def pile_up(backend: str, centers: int) -> dict[str, Any]:
             drain(time.perf_counter())
             set_clock(DUE + timedelta(seconds=1))
             passed = time.perf_counter()
-            fired, lags = drain(passed)
+            fired, lags = drain(passed, batch)
             total = time.perf_counter() - passed
             escalations = db.session.scalar(select(func.count()).select_from(HumanTask).where(
                 HumanTask.element_id == "escalate_overdue", HumanTask.state == "ready"))
             db.session.remove()
             db.engine.dispose()
     return {
-        "backend": backend, "centers": centers, "timers_waiting_before": waiting, "fired": fired,
+        "backend": backend, "centers": centers, "batch": batch, "timers_waiting_before": waiting, "fired": fired,
         "escalation_tasks": escalations, "seconds_until_all_fired": round(total, 2),
         "firings_per_second": round(fired / total, 1) if total else None,
         "lag_ms_p50": round(quantile(lags, 0.5), 1), "lag_ms_p99": round(quantile(lags, 0.99), 1),
@@ -266,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--repeats", type=int, default=1, help="tick-cost repetitions (median)")
     parser.add_argument("--only", choices=("pile-up", "tick"), help="run one of the two benchmarks")
+    parser.add_argument("--batch", type=int, default=timer_service.BATCH,
+                        help="instances fired per transaction (1: one per transaction, as before issue 16)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
@@ -273,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
                               "load_average_start": os.getloadavg()[0]}
     for backend in backends:
         if args.only != "tick":
-            result["pile_up"].append(pile_up(backend, args.centers))
+            result["pile_up"].append(pile_up(backend, args.centers, args.batch))
             log(f"[{backend}] pile-up: {json.dumps(result['pile_up'][-1], ensure_ascii=False)}")
         if args.only != "pile-up":
             result["tick"].append(tick_cost(backend, args.repeats))

@@ -1,0 +1,68 @@
+"""The scheduler fires due timers a batch of instances per transaction: each exactly once, never early, lag
+recorded, and an instance whose step fails rolls back alone (the others of its batch still fire)."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from app.engine.runtime import EngineError, Workflow
+from app.extensions import db
+from app.models import Event, ProcessInstance, Timer
+from app.services.infrastructure.deploy import deploy_file
+from app.services.running import timers
+from app.services.running.instances import start_instance
+from tests.support import FIXTURES, set_stored_clock
+
+START = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+
+
+def _probes(app: Flask, center_id: int, offsets_h: list[int]) -> list[int]:
+    with app.app_context():
+        set_stored_clock(START)
+        deploy_file(FIXTURES / "nmg2025" / "timer_probe.bpmn", FIXTURES)
+        db.session.commit()
+        return [start_instance(None, "nmg2025_timer_probe", center_id,
+                               {"fire_at": (START + timedelta(hours=h)).isoformat()}).id for h in offsets_h]
+
+
+def test_batches_fire_each_due_timer_once_and_never_early(app: Flask, people: dict[str, Any]) -> None:
+    ids = _probes(app, people["centers"]["a"], [1, 2, 2, 3, 4, 30])
+    with app.app_context():
+        set_stored_clock(START + timedelta(hours=5))
+        assert timers.fire_due_timers(batch=2) == 5
+        assert timers.fire_due_timers(batch=2) == 0  # nothing fires twice
+        rows = db.session.execute(select(Timer.instance_id, Timer.state, Timer.lag_ms, Timer.due_at)
+                                  .order_by(Timer.instance_id)).all()
+        assert [r.state for r in rows] == ["fired"] * 5 + ["waiting"]  # the one due at +30 h waits
+        assert all(r.lag_ms is not None and r.lag_ms >= 0 for r in rows[:5])
+        statuses = db.session.scalars(select(ProcessInstance.status).where(ProcessInstance.id.in_(ids))
+                                      .order_by(ProcessInstance.id)).all()
+        assert statuses == ["completed"] * 5 + ["running"]
+        fired_events = db.session.scalar(select(func.count()).select_from(Event).where(Event.kind == "timer_fired"))
+        assert fired_events == 5
+
+
+def test_a_failing_instance_rolls_back_alone(app: Flask, people: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = _probes(app, people["centers"]["a"], [1, 2, 3])
+    real = Workflow.fire_timers
+
+    def fail_for_the_second(self: Workflow, now: datetime) -> Any:  # fault injection: the engine stops on one
+        if now < START + timedelta(hours=2, seconds=1) and now > START + timedelta(hours=1, seconds=1):
+            raise EngineError("probe_deadline", "injected failure")
+        return real(self, now)
+
+    monkeypatch.setattr(Workflow, "fire_timers", fail_for_the_second)
+    with app.app_context():
+        set_stored_clock(START + timedelta(hours=5))
+        assert timers.fire_due_timers(batch=10) == 2  # one batch: the first and the third
+        statuses = dict(db.session.execute(select(ProcessInstance.id, ProcessInstance.status)
+                                           .where(ProcessInstance.id.in_(ids))).tuples().all())
+        assert [statuses[i] for i in ids] == ["completed", "error", "completed"]
+        states = dict(db.session.execute(select(Timer.instance_id, Timer.state)).tuples().all())
+        assert [states[i] for i in ids] == ["fired", "waiting", "fired"]  # the failed one wrote nothing else
+        assert db.session.scalar(select(func.count()).select_from(Event).where(
+            Event.kind == "instance_error", Event.instance_id == ids[1])) == 1
