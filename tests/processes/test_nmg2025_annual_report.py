@@ -121,7 +121,7 @@ def test_invalid_report_gets_field_errors_in_chinese(people: dict[str, Any], sta
         json={"data": bad}, headers={"Accept-Language": "en"},
     ).get_json()
     assert english["message"].isascii()
-    assert english["errors"]["summary"] == ["summary is required"]
+    assert english["errors"]["summary"] == ["Summary of last year is required"]  # the field by its English label
     assert only_task(people["applicant"], "submit_report")["state"] == "ready"  # nothing was lost
 
 

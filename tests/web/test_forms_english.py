@@ -1,0 +1,93 @@
+"""English completeness of the Inner Mongolia forms: every field of forms/nmg2025 and forms/nmg2020 carries its
+English label, help and choice labels, and an nmg2025 annual report's task page in English shows no Chinese in
+its form; validation messages name the field by its label in the user's language."""
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.web.conftest import csrf_token, logged_in, ready_task_id, set_clock, start_annual_report
+
+FORMS = Path(__file__).resolve().parents[2] / "forms"
+CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+SCHEMA_MAPS = ("properties", "$defs", "patternProperties")
+SCHEMA_SUBS = ("items", "if", "then", "else", "not", "additionalProperties", "contains")
+SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+
+
+def missing_english(node: Any, path: str = "") -> list[str]:
+    """Where a schema has a Chinese title, description or choice labels without the English twin."""
+    if not isinstance(node, dict):
+        return []
+    found = [f"{path}: {key}-en" for key in ("title", "description") if key in node and f"x-{key}-en" not in node]
+    if "x-enum-labels" in node and set(node["x-enum-labels"]) - set(node.get("x-enum-labels-en") or {}):
+        found.append(f"{path}: x-enum-labels-en")
+    for key, value in node.items():
+        if key in SCHEMA_MAPS and isinstance(value, dict):
+            found += [m for name, sub in value.items() for m in missing_english(sub, f"{path}/{name}")]
+        elif key in SCHEMA_SUBS:
+            found += missing_english(value, f"{path}/{key}")
+        elif key in SCHEMA_LISTS and isinstance(value, list):
+            found += [m for i, sub in enumerate(value) for m in missing_english(sub, f"{path}/{key}{i}")]
+    return found
+
+
+@pytest.mark.parametrize("form", sorted(p.relative_to(FORMS).as_posix() for policy in ("nmg2025", "nmg2020")
+                                        for p in (FORMS / policy).glob("*.json")))
+def test_every_field_has_its_english(form: str) -> None:
+    assert missing_english(json.loads((FORMS / form).read_text(encoding="utf-8"))) == []
+
+
+class _FormText(HTMLParser):
+    """The visible text inside the task form panel (labels, help, choices, headings), not the values."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.skip = 0
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.depth:
+            self.depth += tag not in ("input", "br", "hr", "img", "meta", "link")
+            self.skip += tag in ("textarea", "script")
+        elif ("data-testid", "task-form-panel") in attrs:
+            self.depth = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth:
+            self.depth -= 1
+            self.skip -= tag in ("textarea", "script")
+
+    def handle_data(self, data: str) -> None:
+        if self.depth and not self.skip and data.strip():
+            self.parts.append(data.strip())
+
+
+def form_text(html: str) -> list[str]:
+    parser = _FormText()
+    parser.feed(html)
+    return parser.parts
+
+
+def test_english_annual_report_form_has_no_chinese(app: Flask, staff: dict[str, Any]) -> None:
+    set_clock(app, "2026-12-01T09:00:00+08:00")
+    start_annual_report(app, staff, "a")
+    task_id = ready_task_id(app, "submit_report", staff["centers"]["a"])
+    applicant = logged_in(app, staff["applicant"])
+    applicant.get("/lang/en")
+    html = applicant.get(f"/tasks/{task_id}").get_data(as_text=True)
+    texts = form_text(html)
+    assert "R&D floor area" in texts and "Main problems" in texts
+    assert [t for t in texts if CJK.search(t)] == []
+    # a validation message names the field by its English label
+    response = applicant.post(f"/tasks/{task_id}", data={"csrf_token": csrf_token(html), "action": "complete",
+                                                         "summary": "", "problems": ""})
+    errors = response.get_data(as_text=True)
+    assert "Main problems" in errors and "problems 为必填项" not in errors and "存在的主要问题" not in errors
