@@ -43,7 +43,8 @@ def show(center_id: int) -> Any:
 
 
 def _names(form: Any) -> dict[str, str]:
-    return {role: form.get(f"org_{role}", "").strip() for role in CENTER_ROLES}
+    """The organisation names the form gives, by role; a role the form does not carry is left as it is."""
+    return {role: form[f"org_{role}"].strip() for role in CENTER_ROLES if f"org_{role}" in form}
 
 
 def _policies() -> list[str]:
@@ -94,7 +95,7 @@ def organisations(center_id: int) -> Any:
         else:
             flash(_("单位已更新"), "success")
             return redirect(url_for("center_pages.show", center_id=center_id))
-        values = _names(request.form)
+        values = {role: "" for role in CENTER_ROLES} | _names(request.form)
     else:
         page = overview.center_page(user, center_id)
         by_role = dict(page.organisations)

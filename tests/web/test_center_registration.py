@@ -68,6 +68,10 @@ def test_organisations_edited_by_name(app: Flask, staff: dict[str, Any]) -> None
     assert response.status_code == 302
     assert "测试中心理事会（新）" in text(client.get(f"/centers/{center_a}"))
     assert logged_in(app, staff["applicant"]).get(f"/centers/{center_a}/organisations").status_code == 403
+    # a post that carries no organisation fields changes nothing (only a field left empty removes a role)
+    page = text(client.get(f"/centers/{center_a}/organisations"))
+    assert client.post(f"/centers/{center_a}/organisations", data={"csrf_token": csrf_token(page)}).status_code == 302
+    assert 'value="nmg2025 sponsor_a"' in text(client.get(f"/centers/{center_a}/organisations"))
 
 
 def test_only_what_the_state_allows_is_offered(app: Flask, staff: dict[str, Any]) -> None:
