@@ -27,6 +27,10 @@ from app.engine.views import CompletedElement, ReadyTask, StepOutcome, WaitingTi
 _effects: ContextVar[list[dict[str, Any]] | None] = ContextVar("engine_effects", default=None)
 HANDLER_SERVICES: dict[str, Callable[..., Any]] = {}
 MAX_ENGINE_ROUNDS = 20
+# A gateway back-edge nests each round of a loop one level deeper in SpiffWorkflow's task tree, and past depth
+# 1000 the engine silently stops (spiffworkflow-notes.md, "Loops — the trap"). Every "return for revision" loop
+# is capped here, well before that: a step that would leave a ready task deeper fails, naming the element.
+MAX_TASK_DEPTH = 600
 
 
 def provide_handler_service(name: str, function: Callable[..., Any]) -> None:
@@ -153,7 +157,14 @@ class Workflow:
                         break
             except SpiffWorkflowException as err:
                 raise self._engine_error(err) from err
+        self._require_bounded_depth()
         return outcome
+
+    def _require_bounded_depth(self) -> None:
+        for task in self._wf.get_tasks(state=TaskState.READY | TaskState.WAITING):
+            if task.depth > MAX_TASK_DEPTH:
+                raise EngineError(str(getattr(task.task_spec, "bpmn_id", task.task_spec.name)),
+                                  "该步骤已往复办理过多次（退回修改等循环超过上限），流程不能继续；请由监督人员终止后重新发起")
 
     @staticmethod
     def _record(task: Task, outcome: StepOutcome) -> None:

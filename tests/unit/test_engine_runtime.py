@@ -481,3 +481,20 @@ def test_bad_due_expression_surfaces_as_engine_error() -> None:
     with pytest.raises(EngineError) as caught:
         wf.ready_tasks()
     assert caught.value.element_id == "submit_report"
+
+
+def test_a_revision_loop_is_capped_before_the_engine_loses_its_way(run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """spiffworkflow-notes.md: each round of a back-edge loop nests deeper; past depth 1000 the engine stops silently.
+    The runtime refuses the step that would go past MAX_TASK_DEPTH, naming the element, and changes nothing."""
+    import app.engine.runtime as runtime
+
+    monkeypatch.setattr(runtime, "MAX_TASK_DEPTH", 40)
+    r = run("gateway_loop.bpmn")
+    _submit_and_review(r, "return")
+    rounds = 0
+    with pytest.raises(EngineError) as caught:
+        for rounds in range(1, 100):
+            r.complete("revise_material", {"title": f"第{rounds}次修改"})
+            r.complete("review_material", {"decision": "return"})
+    assert 3 < rounds < 40 and caught.value.element_id in ("revise_material", "review_material")
+    assert "超过上限" in caught.value.reason
