@@ -4,10 +4,12 @@ Services raise messages already translated (Flask-Babel, the request's locale): 
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError
@@ -22,25 +24,41 @@ GENERIC = {
     412: ("数据在您读取后已被修改（If-Match 与当前 ETag 不符），未写入任何内容，请重新读取后再提交",
           "Precondition failed: the resource changed since you read it (If-Match does not match its ETag); "
           "nothing was written"),
+    413: ("请求正文过大", "The request body is too large"),
+    415: ("不支持该请求正文格式", "Unsupported request body format"),
     422: ("提交的数据无效", "The submitted data is invalid"),
     429: ("请求过于频繁，请稍后再试", "Too many requests: try again later"),
     500: ("服务器内部错误", "Internal server error"),
 }
 
-MARSHMALLOW_ZH = {
-    "Missing data for required field.": "必填项",
-    "Field may not be null.": "不能为空",
-    "Not a valid integer.": "必须是整数",
-    "Not a valid string.": "必须是字符串",
-    "Not a valid mapping type.": "必须是对象",
-    "Not a valid date.": "日期格式无效（YYYY-MM-DD）",
-    "Not a valid datetime.": "时间格式无效（ISO 8601）",
-    "Unknown field.": "未知字段",
-    "Not a valid number.": "必须是数字",
-    "Not a valid boolean.": "必须是布尔值",
-    "Must be greater than or equal to 1 and less than or equal to 500.": "必须在 1 到 500 之间",
-    "Must be greater than or equal to 0.": "不能小于 0",
-}
+# webargs/marshmallow write their messages in English with the values inside: each is matched and rewritten
+# as a person would say it, in the user's language (the English is in the catalog, like every message)
+VALIDATION_MESSAGES: tuple[tuple[re.Pattern[str], Any], ...] = tuple(  # (pattern, lazy message)
+    (re.compile(f"^{pattern}$"), message) for pattern, message in (
+    (r"Missing data for required field\.", _l("必填项")),
+    (r"Field may not be null\.", _l("不能为空")),
+    (r"Not a valid integer\.", _l("必须是整数")),
+    (r"Not a valid string\.", _l("必须是文本")),
+    (r"Not a valid mapping type\.", _l("必须是对象")),
+    (r"Not a valid list\.", _l("必须是列表")),
+    (r"Not a valid date\.", _l("日期格式无效（应为 YYYY-MM-DD）")),
+    (r"Not a valid datetime\.", _l("时间格式无效（应为 ISO 8601）")),
+    (r"Unknown field\.", _l("未知字段")),
+    (r"Not a valid number\.", _l("必须是数字")),
+    (r"Not a valid boolean\.", _l("必须是 true 或 false")),
+    (r"Invalid JSON body\.", _l("请求正文不是有效的 JSON")),
+    (r"Must be greater than or equal to (?P<min>\S+) and less than or equal to (?P<max>\S+?)\.",
+     _l("必须在 %(min)s 到 %(max)s 之间")),
+    (r"Must be greater than or equal to (?P<min>\S+?)\.", _l("不能小于 %(min)s")),
+    (r"Must be less than or equal to (?P<max>\S+?)\.", _l("不能大于 %(max)s")),
+    (r"Length must be between (?P<min>\d+) and (?P<max>\d+)\.", _l("长度应为 %(min)s 到 %(max)s 个字符")),
+    (r"Shorter than minimum length (?P<min>\d+)\.", _l("至少 %(min)s 个字符")),
+    (r"Longer than maximum length (?P<max>\d+)\.", _l("最多 %(max)s 个字符")),
+    (r"Must be one of: (?P<choices>.+)\.", _l("必须是以下之一：%(choices)s")),
+    (r"String does not match expected pattern\.", _l("格式不正确")),
+    (r"Not a valid email address\.", _l("电子邮件地址无效")),
+    (r"Invalid value\.", _l("值无效")),
+))
 
 
 def _english() -> bool:
@@ -68,11 +86,18 @@ def _flatten(messages: Any) -> dict[str, Any]:
     return flat
 
 
+def validation_message(text: str) -> str:
+    """A webargs/marshmallow message in the user's language (an unknown one as it is)."""
+    for pattern, message in VALIDATION_MESSAGES:
+        match = pattern.match(text)
+        if match:
+            return str(message) % match.groupdict() if match.groupdict() else str(message)
+    return text
+
+
 def _translate(value: Any) -> Any:
-    if _english():
-        return value
     if isinstance(value, list):
-        return [MARSHMALLOW_ZH.get(v, v) if isinstance(v, str) else _translate(v) for v in value]
+        return [validation_message(v) if isinstance(v, str) else _translate(v) for v in value]
     if isinstance(value, dict):
         return {k: _translate(v) for k, v in value.items()}
     return value
@@ -102,5 +127,6 @@ def init_errors(app: Flask) -> None:
         status = err.code or 500
         data = getattr(err, "data", None) or {}
         errors = _flatten(data.get("messages")) if "messages" in data else None
-        message = None if status in (401, 404, 405, 412, 422) or errors else str(err.description or "")
+        default = err.description == type(err).description  # werkzeug's English sentence, not ours
+        message = None if status in (401, 404, 405, 412, 422) or errors or default else str(err.description or "")
         return error_response(status, message, errors)
