@@ -19,13 +19,41 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from sqlalchemy import Select
+from sqlalchemy import Select, event
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 
 T = TypeVar("T", bound=tuple[Any, ...])
 
 _READING: ContextVar[bool] = ContextVar("tic_reading", default=False)
+
+
+MEMO = "tic_per_transaction"
+
+
+def per_transaction(name: str, *, watch: tuple[type, ...]) -> dict[Any, Any]:
+    """A memo that lives as long as the current transaction: forgotten at commit or rollback, and when an ORM
+    flush adds, changes or deletes an object of a `watch` class (the rows it was read from)."""
+    memo: dict[str, tuple[tuple[type, ...], dict[Any, Any]]] = db.session.info.setdefault(MEMO, {})
+    return memo.setdefault(name, (watch, {}))[1]
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(MEMO, None)
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_on_change(session: Session, _context: Any, _instances: Any) -> None:
+    memo = session.info.get(MEMO)
+    if not memo:
+        return
+    changed = {type(o) for o in (*session.new, *session.dirty, *session.deleted)}
+    for name, (watch, _values) in list(memo.items()):
+        if any(issubclass(kind, watch) for kind in changed):
+            del memo[name]
 
 
 def dialect() -> str:

@@ -16,7 +16,6 @@ from app.models import Center, CenterOrganisation, Event, HumanTask, ProcessInst
 from app.services import transactions
 from app.services.infrastructure.definitions import process_for_definition
 from app.services.running.effects import Starter, apply_effects
-from app.services.running.events import add_event
 from app.vocabulary import ACTIVE_STATUSES, InstanceStatus, TaskState, TimerState
 
 
@@ -60,12 +59,17 @@ def record_step(
             instance.completed_at = now
         instance.status = status
     instance.updated_at = now
+    events: list[dict[str, Any]] = []
     with db.session.no_autoflush:
-        _sync_human_tasks(instance, workflow, outcome, now, set(submitted))
+        _sync_human_tasks(instance, workflow, outcome, now, set(submitted), events)
         fired = _sync_timers(instance, workflow, outcome, now)
-    _write_events(instance, outcome, actor, now, submitted, fired)
+    _step_events(instance, outcome, actor, now, submitted, fired, events)
     if status == InstanceStatus.COMPLETED:
-        add_event(instance, now, actor, "instance_completed", payload={"result": _result_summary(workflow)})
+        events.append(_event_row(instance, now, actor, "instance_completed",
+                                 payload={"result": _result_summary(workflow)}))
+    if events:
+        db.session.flush()  # events added through the ORM earlier in this step keep their place in the trail
+        db.session.execute(insert(Event.__table__), events)  # the step's events in one statement
     if outcome.effects:
         center = db.session.get(Center, instance.center_id) if instance.center_id else None
         apply_effects(instance, center, outcome.effects, now, start)
@@ -78,17 +82,30 @@ def _result_summary(workflow: Workflow) -> dict[str, Any]:
 
 
 def _center_organisations(center_id: int | None) -> dict[str, int]:
+    """The center's organisation per role, read once per transaction (every step of it routes tasks by them)."""
     if center_id is None:
         return {}
-    rows = db.session.execute(
-        select(CenterOrganisation.role, CenterOrganisation.organisation_id).where(
-            CenterOrganisation.center_id == center_id)
-    )
-    return {role: org for role, org in rows}
+    known: dict[int, dict[str, int]] = transactions.per_transaction("center_organisations",
+                                                                    watch=(CenterOrganisation, Center))
+    if center_id not in known:
+        rows = db.session.execute(
+            select(CenterOrganisation.role, CenterOrganisation.organisation_id).where(
+                CenterOrganisation.center_id == center_id)
+        )
+        known[center_id] = {role: org for role, org in rows}
+    return known[center_id]
+
+
+def _event_row(instance: ProcessInstance, at: datetime, actor: str, kind: str, **fields: Any) -> dict[str, Any]:
+    """One audit event as a row for the step's bulk insert (the same columns `add_event` writes)."""
+    return {"instance_id": instance.id, "center_id": instance.center_id, "at": at, "actor": actor, "kind": kind,
+            "element_id": fields.get("element_id"), "element_name": fields.get("element_name"),
+            "article": fields.get("article"), "payload": fields.get("payload")}
 
 
 def _sync_human_tasks(
-    instance: ProcessInstance, workflow: Workflow, outcome: StepOutcome, now: datetime, handled: set[str]
+    instance: ProcessInstance, workflow: Workflow, outcome: StepOutcome, now: datetime, handled: set[str],
+    events: list[dict[str, Any]],
 ) -> None:
     """Insert the newly ready tasks, cancel the ones that stopped being ready (the engine's difference)."""
     ready = workflow.ready_tasks()
@@ -108,10 +125,10 @@ def _sync_human_tasks(
         for task in new:
             if task.lane and instance.center_id is not None and task.lane not in organisations:
                 # nobody's inbox would show it: supervisors see why in the trail (the center lacks that role)
-                add_event(instance, now, "system", "warning", element_id=task.element_id, element_name=task.name,
-                          article=task.article, payload={
+                events.append(_event_row(instance, now, "system", "warning", element_id=task.element_id,
+                                         element_name=task.name, article=task.article, payload={
                               "code": "lane_without_organisation", "lane": task.lane,
-                              "message": f"中心没有登记“{ROLE_LABELS.get(task.lane, task.lane)}”单位：任务“{task.name}”无人可办理，请补登该单位"})
+                              "message": f"中心没有登记“{ROLE_LABELS.get(task.lane, task.lane)}”单位：任务“{task.name}”无人可办理，请补登该单位"}))
     gone = outcome.ready_before - {t.task_id for t in ready} - handled
     if gone:
         db.session.execute(
@@ -159,24 +176,18 @@ def _sync_timers(
     return fired
 
 
-def _write_events(
+def _step_events(
     instance: ProcessInstance, outcome: StepOutcome, actor: str, now: datetime,
-    submitted: dict[str, str], fired: dict[str, float],
+    submitted: dict[str, str], fired: dict[str, float], rows: list[dict[str, Any]],
 ) -> None:
-    rows = []
+    """One event per element the step completed (a timer firing carries its lag, a task its submitter)."""
     for element in outcome.completed:
         payload: dict[str, Any] = {"type": element.kind, "lane": element.lane}
         if element.task_id in fired:
             payload["lag_ms"] = fired[element.task_id]
         if element.task_id in submitted:
             payload["submitted_by"] = submitted[element.task_id]
-        rows.append({
-            "instance_id": instance.id, "center_id": instance.center_id, "at": now,
-            "actor": submitted.get(element.task_id, actor),
-            "kind": "timer_fired" if element.task_id in fired else "element_completed",
-            "element_id": element.element_id, "element_name": element.name, "article": element.article,
-            "payload": payload,
-        })
-    if rows:
-        db.session.flush()  # events added through the ORM earlier in this step keep their place in the trail
-        db.session.execute(insert(Event.__table__), rows)
+        rows.append(_event_row(instance, now, submitted.get(element.task_id, actor),
+                               "timer_fired" if element.task_id in fired else "element_completed",
+                               element_id=element.element_id, element_name=element.name, article=element.article,
+                               payload=payload))
