@@ -26,22 +26,27 @@ def naming_rule(data: policy_data.PolicyData, category: str | None) -> Mapping[s
     return dict(naming)
 
 
-def compose_name(data: policy_data.PolicyData, category: str | None, field: str, field_en: str) -> dict[str, str]:
-    """The Chinese and English names the naming rule gives the “××” `field` / `field_en` of a center."""
+def compose_name(data: policy_data.PolicyData, category: str | None, field: str, field_en: str = "") -> dict[str, Any]:
+    """The Chinese and English names the naming rule gives the “××” `field` / `field_en` of a center.
+
+    A rule without `pattern_en` (the text gives no English name: jinzhong 第二十四条, xpcc 第二十七条) names the
+    center in Chinese only (`name_en` None).
+    """
     rule = naming_rule(data, category)
     zh, en = field.strip(), " ".join(field_en.split())
-    if not zh or not en:
-        raise ValueError("the naming rule needs the “××” part in Chinese and in English")
+    english = "pattern_en" in rule
+    if not zh or (english and not en):
+        raise ValueError("the naming rule needs the “××” part in Chinese" + (" and in English" if english else ""))
     article = str(policy_data.require(data, "naming", "article"))
-    return {"name": str(rule["pattern"]).format(field=zh), "name_en": str(rule["pattern_en"]).format(field=en),
-            "article": article}
+    return {"name": str(rule["pattern"]).format(field=zh),
+            "name_en": str(rule["pattern_en"]).format(field=en) if english else None, "article": article}
 
 
 @operator("formal_name")
-def formal_name(params: Mapping[str, Any], context: HandlerContext) -> dict[str, str]:
+def formal_name(params: Mapping[str, Any], context: HandlerContext) -> dict[str, Any]:
     """The center's name in Chinese and English by its policy's naming rule (per `category` where it has one)."""
     category = str(params["category"]) if params.get("category") else None
-    return compose_name(_policy(params, context), category, str(params["field"]), str(params["field_en"]))
+    return compose_name(_policy(params, context), category, str(params["field"]), str(params.get("field_en") or ""))
 
 
 @operator("policy_setting")
