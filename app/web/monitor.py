@@ -20,6 +20,7 @@ from app.services.monitoring import overdue
 from app.services.monitoring.element_names import element_names, states_by_name
 from app.services.monitoring.exports import XLSX_MIME
 from app.services.running import instance_admin
+from app.web import form_messages
 from app.web.auth import current_staff, login_required
 
 bp = Blueprint("monitor", __name__, url_prefix="/monitor")
@@ -35,6 +36,9 @@ KIND_LABELS = {"task": _l("待办任务"), "timer": _l("定时事件"), "deadlin
 
 class InstanceFilterForm(Form):
     """The instance list's query string (GET, no CSRF: it changes nothing)."""
+
+    class Meta:
+        get_translations = form_messages.get_translations
 
     policy = SelectField(_l("政策"), validators=[Optional()])
     process_key = SelectField(_l("流程"), validators=[Optional()])
@@ -58,6 +62,9 @@ class InstanceFilterForm(Form):
 
 class ActionForm(FlaskForm):
     """Suspend, resume or terminate: a required reason and the version the page showed."""
+
+    class Meta:
+        get_translations = form_messages.get_translations
 
     reason = TextAreaField(_l("原因"), validators=[
         DataRequired(message=_l("必须填写原因")), Length(max=instance_admin.REASON_MAX, message=_l("原因过长")),

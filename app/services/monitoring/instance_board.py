@@ -189,10 +189,16 @@ def filter_choices(user: User) -> dict[str, list[tuple[str, str]]]:
                       | {p for _i, _n, p in db.session.execute(centers_query)})
     return {
         "policies": [(p, p) for p in policies],
-        "procedures": [(k, f"{n}（{k}）") for k, n in keys],
+        "procedures": sorted({(k, _process_name(k, n)) for k, n in keys}, key=lambda c: (c[1], c[0])),
         "statuses": [(s, s) for s in INSTANCE_STATUSES],
         "centers": [(str(i), n) for i, n, _p in db.session.execute(centers_query)],
     }
+
+
+def _process_name(key: str, name: str) -> str:
+    """A process in words: policy and procedure (内蒙古（2025版）·年度报告), else its BPMN name."""
+    label = event_text.process_label(key)
+    return name if label == key else label
 
 
 def instance_columns() -> tuple[exports.Column, ...]:
