@@ -14,12 +14,13 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.errors import Conflict, InvalidSubmission
 from app.i18n import lazy_text as _l
-from app.labels import subject
+from app.labels import ROLE_LABELS, subject
 from app.services.monitoring import instance_board as monitoring
 from app.services.monitoring import overdue
 from app.services.monitoring.element_names import element_names, states_by_name
 from app.services.monitoring.exports import XLSX_MIME
 from app.services.running import instance_admin
+from app.vocabulary import LANE_ROLES
 from app.web import form_messages
 from app.web.auth import current_staff, login_required
 
@@ -137,7 +138,8 @@ def _instance_page(instance_id: int, forms: dict[str, ActionForm] | None = None,
         forms[action].version.data = str(detail.instance.version)
     return render_template("monitor/instance.html", detail=detail, forms=forms, actions=ACTIONS, error=error,
                            states=states_by_name(detail.element_states, element_names(detail.bpmn_xml)),
-                           subject=subject(detail.instance.business_key)), status
+                           subject=subject(detail.instance.business_key),
+                           lanes={role: str(ROLE_LABELS[role]) for role in LANE_ROLES}), status
 
 
 @bp.get("/instances/<int:instance_id>")
