@@ -99,25 +99,33 @@ def held_lock(base: str, seeded: dict[str, Any], db_path: Path, ids: list[int], 
     clients = [Client(base, seeded) for _ in range(THREADS)]
     for client in clients:  # connections open, tokens warm
         client.read(ids[0])
-    holder = sqlite3.connect(db_path, timeout=30, isolation_level=None)
     times: list[float] = []
     lock = threading.Lock()
-    holder.execute("BEGIN IMMEDIATE")
-    try:
-        until = time.perf_counter() + hold
+    taken = threading.Event()
 
-        def reader(client: Client) -> None:
-            k = 0
-            while time.perf_counter() < until:
-                spent = client.read(ids[k % len(ids)])
-                k += 1
-                with lock:
-                    times.append(spent)
-
-        _run_threads([lambda c=c: reader(c) for c in clients])
-    finally:
+    def hold_lock() -> None:  # another writer mid-transaction, for `hold` seconds
+        holder = sqlite3.connect(db_path, timeout=30, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        taken.set()
+        time.sleep(hold)
         holder.execute("COMMIT")
         holder.close()
+
+    holding = threading.Thread(target=hold_lock)
+    holding.start()
+    taken.wait(timeout=60)
+    until = time.perf_counter() + hold
+
+    def reader(client: Client) -> None:
+        k = 0
+        while time.perf_counter() < until:
+            spent = client.read(ids[k % len(ids)])
+            k += 1
+            with lock:
+                times.append(spent)
+
+    _run_threads([lambda c=c: reader(c) for c in clients])
+    holding.join(timeout=60)
     return {"hold_ms": round(hold * 1000), **_figures(times),
             "reads_waiting_for_lock": sum(t > hold / 2 for t in times)}
 
