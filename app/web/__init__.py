@@ -24,6 +24,7 @@ from app.extensions import csrf, limiter, login_manager
 from app.labels import CATEGORY_LABELS, POLICY_LABELS, PROCEDURE_LABELS, ROLE_LABELS, STATUS_LABELS, procedure_name
 from app.services.monitoring import event_text
 from app.vocabulary import OVERSIGHT_ROLES, ProcessKey
+from app.web.articles import article_label
 from app.web.form_decoding import input_name
 
 # modules under app/web that define a blueprint named `bp`, registered in this order
@@ -51,7 +52,7 @@ def init_web(app: Flask) -> None:
         local_dt=local_dt, local_date=local_date, role_label=role_label, status_label=status_label,
         policy_label=policy_label, procedure_label=procedure_label, input_name=input_name,
         category_label=category_label, event_kind_label=event_text.kind_label, event_details=event_text.details,
-        process_label=event_text.process_label,
+        process_label=event_text.process_label, article=article_label,
     )
     app.jinja_env.globals["actor_names"] = event_text.actor_names
     app.jinja_env.tests["startingwith"] = lambda value, prefix: str(value).startswith(prefix)

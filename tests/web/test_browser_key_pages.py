@@ -54,6 +54,7 @@ def test_key_pages(page: Any, app: Flask, live_server: LiveServer, staff: dict[s
     assert "R&D floor area" in " ".join(texts)
     assert [t for t in texts if CJK.search(t)] == []
     assert page.inner_text("[data-testid=task-due-state]") == "2 days overdue"
+    assert page.inner_text("[data-testid=task-article]") == "Art. 29"
     screenshot(page, "key-05-task-english")
 
     # the supervisor's instance page in English
