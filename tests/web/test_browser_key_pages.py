@@ -55,6 +55,7 @@ def test_key_pages(page: Any, app: Flask, live_server: LiveServer, staff: dict[s
     assert [t for t in texts if CJK.search(t)] == []
     assert page.inner_text("[data-testid=task-due-state]") == "2 days overdue"
     assert page.inner_text("[data-testid=task-article]") == "Art. 29"
+    assert page.inner_text("[data-testid=task-title]") == "Annual report of an Inner Mongolia technology innovation center"
     screenshot(page, "key-05-task-english")
 
     # the supervisor's instance page in English
