@@ -210,6 +210,12 @@ def test_dashboard_data(supervisor: FlaskClient, report: int) -> None:
     data = supervisor.get("/dashboard/data.json").get_json()
     assert set(data) == {"now", "centers_by_status", "annual_reports", "overdue_steps", "evaluations_due"}
     assert data["centers_by_status"]["total"] == 2
+    assert data["centers_by_status"]["categories"] == ["内蒙古（2025版）"]
+    supervisor.get("/lang/en")  # every label in the user's language
+    english = supervisor.get("/dashboard/data.json").get_json()
+    assert english["centers_by_status"]["categories"] == ["Inner Mongolia (2025)"]
+    assert english["centers_by_status"]["series"][0]["name"] == "Established"
+    assert "Evaluations falling due within 180 days" in text(supervisor.get("/dashboard"))
     # the timer lag is on the operator's page, for administrators only
     assert supervisor.get("/dashboard/operations").status_code == 403
     assert supervisor.get("/dashboard/operations.json").status_code == 403
