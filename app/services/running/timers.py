@@ -78,6 +78,8 @@ def _claim_instances(now: datetime, size: int) -> list[ProcessInstance]:
 
 def _fire_claimed(instance: ProcessInstance, now: datetime) -> int:
     """Fire the claimed instance's due timers in due order, each at its due time, inside a savepoint."""
+    if instance.status != InstanceStatus.RUNNING:  # an earlier firing of the batch ended or suspended it
+        return 0
     savepoint = db.session.begin_nested()
     try:
         claimed = db.session.execute(
