@@ -15,8 +15,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from app.errors import Conflict, InvalidSubmission
 from app.i18n import lazy_text as _l
 from app.labels import ROLE_LABELS, subject
+from app.services.monitoring import event_text, overdue
 from app.services.monitoring import instance_board as monitoring
-from app.services.monitoring import overdue
 from app.services.monitoring.element_names import element_names, states_by_name
 from app.services.monitoring.exports import XLSX_MIME
 from app.services.running import instance_admin
@@ -81,19 +81,7 @@ class ActionForm(FlaskForm):
 @bp.app_template_filter("duration")
 def duration(seconds: float | None) -> str:
     """A lag or span in words: 42 秒, 3 分钟, 5 小时 12 分钟, 13 天 8 小时."""
-    if seconds is None:
-        return ""
-    whole = int(round(seconds))
-    days, rest = divmod(whole, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return _("%(d)s 天 %(h)s 小时", d=days, h=hours)
-    if hours:
-        return _("%(h)s 小时 %(m)s 分钟", h=hours, m=minutes)
-    if minutes:
-        return _("%(m)s 分钟 %(s)s 秒", m=minutes, s=secs)
-    return _("%(s)s 秒", s=f"{seconds:.1f}".rstrip("0").rstrip("."))
+    return event_text.duration(seconds)
 
 
 def _xlsx(data: bytes, name: str) -> Response:

@@ -65,4 +65,6 @@ def test_key_pages(page: Any, app: Flask, live_server: LiveServer, staff: dict[s
     page.wait_for_selector("#diagram[data-rendered=true]")
     states = page.inner_text("[data-testid=element-states]")
     assert "Running" in states and "Completed" in states and "进行中" not in states and not re.search("[、：]", states)
+    trail = page.inner_text("[data-testid=audit-trail]")
+    assert "fired 2 d 9 h after it was due" in trail and "Delay" not in trail  # the overdue timer, ticked 2 days late
     screenshot(page, "key-06-instance-english")

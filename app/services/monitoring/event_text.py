@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -58,14 +59,31 @@ def details(event: Event) -> str:
     for key, label in (("decision", _("结论")), ("report_status", _("结果")), ("outcome", _("结果"))):
         value = (payload.get("result") or {}).get(key) if event.kind == "instance_completed" else payload.get(key)
         if isinstance(value, str) and value:
-            parts.append(f"{label}：{RESULT_LABELS.get(value, value)}")
+            parts.append(_("%(label)s：%(value)s", label=label, value=RESULT_LABELS.get(value, value)))
     if payload.get("reason"):
         parts.append(_("原因：%(reason)s", reason=payload["reason"]))
     if payload.get("message"):
         parts.append(str(payload["message"]))
     if payload.get("lag_ms") is not None:
-        parts.append(_("延迟 %(seconds).1f 秒", seconds=float(payload["lag_ms"]) / 1000))
-    return "；".join(parts)
+        parts.append(_("晚于到期时间 %(lag)s 触发", lag=duration(float(payload["lag_ms"]) / 1000)))
+    return ("; " if str(get_locale() or "").startswith("en") else "；").join(parts)
+
+
+def duration(seconds: float | None) -> str:
+    """A lag or span in words: 42 秒, 3 分钟, 5 小时 12 分钟, 13 天 8 小时."""
+    if seconds is None:
+        return ""
+    whole = int(round(seconds))
+    days, rest = divmod(whole, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return _("%(d)s 天 %(h)s 小时", d=days, h=hours)
+    if hours:
+        return _("%(h)s 小时 %(m)s 分钟", h=hours, m=minutes)
+    if minutes:
+        return _("%(m)s 分钟 %(s)s 秒", m=minutes, s=secs)
+    return _("%(s)s 秒", s=f"{seconds:.1f}".rstrip("0").rstrip("."))
 
 
 def _status(value: Any) -> str:
