@@ -208,8 +208,11 @@ def test_dashboard_data(supervisor: FlaskClient, report: int) -> None:
     assert "echarts.min.js" in page and "js/dashboard.js" in page and "<script>" not in page
     assert 'data-testid="evaluations-due"' in page and "暂无即将到期的考核评估" in page
     data = supervisor.get("/dashboard/data.json").get_json()
-    assert set(data) == {"now", "centers_by_status", "annual_reports", "overdue_steps", "evaluations_due"}
-    assert data["centers_by_status"]["total"] == 2
+    assert set(data) >= {"now", "centers_by_status", "annual_reports", "overdue_steps", "evaluations_due"}
+    assert data["overdue_by_procedure"] == data["overdue_steps"]  # the earlier key stays for existing readers
+    assert data["now"].startswith("2026-12-01T09:00:00") and data["now_text"] == "2026-12-01 09:00"
+    assert data["centers_by_status"]["total"] == 2 and data["centers_by_status"]["policies"] == ["nmg2025"]
+    assert data["centers_by_status"]["series"][0]["status"] == "established"
     assert data["centers_by_status"]["categories"] == ["内蒙古（2025版）"]
     supervisor.get("/lang/en")  # every label in the user's language
     english = supervisor.get("/dashboard/data.json").get_json()

@@ -67,10 +67,12 @@ def chart_data(user: User) -> dict[str, Any]:
     centers = _centers(user)
     now = clock.now()
     return {
-        "now": now.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"),
+        "now": now.astimezone(CHINA).isoformat(),
+        "now_text": now.astimezone(CHINA).strftime("%Y-%m-%d %H:%M"),
         "centers_by_status": centers_by_status(centers),
         "annual_reports": annual_reports(centers, now),
-        "overdue_steps": overdue_steps(user, now),
+        "overdue_steps": (steps := overdue_steps(user, now)),
+        "overdue_by_procedure": steps,  # the earlier name of overdue_steps, kept for existing readers
         "evaluations_due": [item.as_json() for item in evaluations_due(centers, now)],
     }
 
@@ -83,7 +85,8 @@ def centers_by_status(centers: list[Center]) -> dict[str, Any]:
     statuses += sorted({s for _p, s in counts} - set(statuses))
     return {
         "categories": [policy_name(p) for p in policies],
-        "series": [{"name": str(STATUS_LABELS.get(s, s)), "data": [counts[(p, s)] for p in policies]}
+        "policies": policies,
+        "series": [{"name": str(STATUS_LABELS.get(s, s)), "status": s, "data": [counts[(p, s)] for p in policies]}
                    for s in statuses],
         "total": len(centers),
     }
@@ -118,6 +121,7 @@ def annual_reports(centers: list[Center], now: datetime) -> dict[str, Any]:
     return {
         "report_year": year,
         "categories": [f"{policy_name(p)}·{r}" for p, r in groups],
+        "policies": [p for p, _r in groups],
         "rows": [{"policy": policy_name(p), "region": r, "owed": owed[(p, r)], "received": received[(p, r)],
                   "missing": owed[(p, r)] - received[(p, r)]} for p, r in groups],
         "owed": [owed[g] for g in groups],

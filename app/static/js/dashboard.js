@@ -137,7 +137,7 @@
       .then(function (data) {
         if (data.timer_lag) { renderOperations(data, noData); } else { renderDashboard(data, noData); }
         var now = document.getElementById('dashboard-now');
-        if (now) { now.textContent = data.now; }
+        if (now) { now.textContent = data.now_text; }
         root.setAttribute('data-loaded', 'true');
       })
       .catch(function () { document.getElementById('dashboard-error').hidden = false; });
