@@ -96,7 +96,9 @@ def _text(prop: dict[str, Any], value: Any) -> str:
     if isinstance(value, dict):
         props = prop.get("properties", {})
         return "；".join(f"{_title(props.get(k, {}), k)}：{_text(props.get(k, {}), v)}" for k, v in value.items())
-    unit = prop.get("x-unit")
+    unit = prop.get("x-unit-en") if _english() and prop.get("x-unit-en") else prop.get("x-unit")
+    if unit and not (_english() and prop.get("x-unit-en")):
+        unit = _(str(unit))  # the units the form macros translate (万元, 人, 平方米 ...) are in the catalog
     return f"{value} {unit}" if unit and isinstance(value, int | float) else str(value)
 
 
