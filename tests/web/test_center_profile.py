@@ -32,4 +32,5 @@ def test_profile_is_labelled_with_units_and_tables(app: Flask, staff: dict[str, 
     english.get("/lang/en")
     in_english = english.get(f"/centers/{center_id}").get_data(as_text=True)
     section = in_english[in_english.index('data-testid="center-profile"'):]
-X
+    assert "3600 m²" in section and "Yes" in section and "万元" not in section  # units and yes/no in English
+    assert "科研开发用房面积" not in section  # the form's x-title-en
