@@ -61,7 +61,7 @@ def tick() -> None:
     """The deadline check a loop iteration or a call makes."""
     deadline = getattr(_budget, "deadline", None)
     if deadline is not None and time.monotonic() > deadline:
-        raise ScriptLimitExceeded(f"script time limit exceeded ({TIME_LIMIT_S:g} s)")
+        raise ScriptLimitExceeded(f"脚本运行超过时限（{TIME_LIMIT_S:g} 秒）")
 
 
 def guarded_iter(obj: Iterable[Any]) -> Iterator[Any]:
@@ -72,7 +72,7 @@ def guarded_iter(obj: Iterable[Any]) -> Iterator[Any]:
 
 
 def _too_large(what: str) -> ScriptLimitExceeded:
-    return ScriptLimitExceeded(f"script value too large: {what} (limit {MAX_ITEMS:,} items, {MAX_INT_BITS:,} bits)")
+    return ScriptLimitExceeded(f"脚本生成的值过大：{what}（上限 {MAX_ITEMS:,} 项、{MAX_INT_BITS:,} 位）")
 
 
 def _check_len(size: int, what: str) -> None:
@@ -187,7 +187,7 @@ def check_result_size(values: Iterable[Any]) -> None:
         if isinstance(value, str | bytes | list | tuple | dict | set):
             seen += len(value)
             if seen > 10 * MAX_ITEMS:
-                raise ScriptLimitError(f"script data too large (over {10 * MAX_ITEMS:,} items in all)")
+                raise ScriptLimitError(f"脚本数据过大（合计超过 {10 * MAX_ITEMS:,} 项）")
             if isinstance(value, dict):
                 stack.extend(value.values())
             elif not isinstance(value, str | bytes):

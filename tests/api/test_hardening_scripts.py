@@ -83,7 +83,7 @@ def test_a_runaway_script_fails_its_step_with_the_reason(
     applicant = people["applicant"]
     [task] = [t for t in applicant.get("/api/v1/tasks").get_json() if t["element_id"] == "fill_form"]
     message = applicant.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {}}).get_json()["message"]
-    assert "limit" in message, message
+    assert "上限" in message or "时限" in message, message
 
 
 @pytest.mark.parametrize("variant", sorted(DEPLOY_REFUSED))
