@@ -16,6 +16,7 @@ from importlib import import_module
 from typing import Any
 
 from flask import Flask, render_template, request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -51,7 +52,8 @@ def init_web(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_dt=local_dt, local_date=local_date, role_label=role_label, status_label=status_label,
         policy_label=policy_label, procedure_label=procedure_label, input_name=input_name,
-        category_label=category_label, event_kind_label=event_text.kind_label, event_details=event_text.details,
+        category_label=category_label, step_name=step_name, event_kind_label=event_text.kind_label,
+        event_details=event_text.details,
         process_label=event_text.process_label, article=article_label,
     )
     app.jinja_env.globals["actor_names"] = event_text.actor_names
@@ -100,6 +102,12 @@ def procedure_label(procedure: str | None) -> str:
     if key not in PROCEDURE_LABELS and parsed.policy in POLICY_LABELS:
         return procedure_name(parsed.policy, parsed.procedure)
     return str(PROCEDURE_LABELS.get(key, procedure or ""))
+
+
+def step_name(name: str | None) -> str:
+    """A BPMN step's or process's (Chinese) name in the user's language (the catalog holds the names of
+    processes/*.bpmn, extracted by app.i18n.extract_bpmn)."""
+    return gettext(name) if name else ""
 
 
 def category_label(category: str | None) -> str:
