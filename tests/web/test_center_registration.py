@@ -85,7 +85,20 @@ def test_only_what_the_state_allows_is_offered(app: Flask, staff: dict[str, Any]
     assert 'data-testid="start-nmg2025_establishment"' not in proposed  # not in force: refused, so not offered
 
 
-def test_browser_register_then_the_applicant_starts_the_establishment(
+def test_each_role_is_offered_what_it_begins(app: Flask, staff: dict[str, Any]) -> None:
+    """Who begins a procedure is read from the model: its first step's lane (nmg2025: the applicant's change
+    request, the supervisor's revocation case); oversight roles may start any; scheduled ones only oversight."""
+    center_a = f"/centers/{staff['centers']['a']}"
+    applicant = text(logged_in(app, staff["applicant"]).get(center_a))
+    assert 'data-testid="start-nmg2025_major_change"' in applicant and 'start-nmg2025_appointments"' in applicant
+    for never in ("revocation", "annual_report", "evaluation"):
+        assert f'data-testid="start-nmg2025_{never}"' not in applicant, never
+    supervisor = text(logged_in(app, staff["supervisor"]).get(center_a))
+    assert 'data-testid="start-nmg2025_revocation"' in supervisor and 'start-nmg2025_annual_report"' in supervisor
+    assert 'data-testid="start-procedures"' not in text(logged_in(app, staff["sponsor"]).get(center_a))
+
+
+def test_browser_register_then_the_sponsor_starts_the_establishment(
     page: Any, live_server: LiveServer, staff: dict[str, Any]
 ) -> None:
     set_clock(live_server.app, "2026-12-01T09:00:00+08:00")  # nmg2025 in force (from 2025-08-27)
@@ -102,7 +115,7 @@ def test_browser_register_then_the_applicant_starts_the_establishment(
     assert page.inner_text("[data-testid=center-status]") == "拟建"
     center_url = page.url
     page.click("form[action='/logout'] button")
-    browser_login(page, staff["applicant"])
+    browser_login(page, staff["sponsor"])  # nmg2025 第十一条(一): the organising unit proposes the establishment
     page.goto(center_url)
     page.wait_for_selector("[data-testid=start-procedures]")
     assert "第十一条" in page.inner_text("[data-testid=start-procedures]")
@@ -112,4 +125,4 @@ def test_browser_register_then_the_applicant_starts_the_establishment(
     assert "已发起程序" in page.inner_text(".flash")
     with live_server.app.app_context():
         started = db.session.scalar(select(ProcessInstance).where(ProcessInstance.process_key == "nmg2025_establishment"))
-        assert started is not None and started.started_by == staff["applicant"].username
+        assert started is not None and started.started_by == staff["sponsor"].username
