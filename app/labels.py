@@ -49,6 +49,24 @@ EVENT_KIND_LABELS = {
     "instance_resumed": _l("流程恢复"), "instance_terminated": _l("流程终止"),
     "instance_migrated": _l("迁移到新版本"), "migration_refused": _l("未迁移到新版本"),
 }
+# titles of the automated check rules (handlers/checks: the `rule` of each result), shown beside their articles
+RULE_TITLES = {
+    "operating_funds": _l("开办运行经费"), "rd_floor_area": _l("科研开发用房面积"), "equipment_value": _l("仪器设备原值"),
+    "fulltime_researchers": _l("专职固定科研人员"), "committee_insider_share": _l("委员会内部成员比例"),
+    "committee_chair_external": _l("委员会主任由外部专家担任"), "director_fulltime": _l("主任全职"),
+    "director_no_other_platform": _l("主任不在其他平台任主任"), "single_hired_share": _l("单聘人员比例"),
+    "branch_count": _l("分支机构数量"), "branch_kinds": _l("分支机构类型"),
+    "director_months_at_center": _l("主任在中心工作时间"), "unit_count": _l("申报单位数量"),
+    "single_lead": _l("牵头单位唯一"), "agreement_term": _l("合作协议期限"), "director_age": _l("主任年龄"),
+    "director_title": _l("主任职称"), "fixed_researchers": _l("固定研究人员"),
+    "researchers_qualified_share": _l("硕士或副高以上人员比例"), "researchers_young_share": _l("中青年人员比例"),
+    "university_masters_rights": _l("高校硕士学位授予权"), "years_in_direction": _l("研究方向年限"),
+    "rd_spend_total": _l("近三年研发投入（合计）"), "rd_spend_lead": _l("近三年研发投入（依托单位）"),
+    "expert_committee_size": _l("专家委员会人数"), "expert_committee_host_share": _l("专家委员会依托单位人员比例"),
+    "expert_committee_term": _l("专家委员会任期"), "legal_entity": _l("独立法人或相对独立运行"),
+    "lead_enterprise_no_loss": _l("牵头企业近三年无亏损"), "lead_enterprise_rd_ratio": _l("牵头企业研发投入占比"),
+    "research_lead_cobuilders": _l("兵团企业联合共建"), "expert_committee_external": _l("专家委员会外部专家比例"),
+}
 # actors that are not people
 SYSTEM_ACTOR_LABELS = {"system": _l("系统"), "scheduler": _l("定时调度")}
 # decisions and outcomes recorded in results (form values written in English by the BPMN)

@@ -22,7 +22,15 @@ from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError
 from app.extensions import csrf, limiter, login_manager
-from app.labels import CATEGORY_LABELS, POLICY_LABELS, PROCEDURE_LABELS, ROLE_LABELS, STATUS_LABELS, procedure_name
+from app.labels import (
+    CATEGORY_LABELS,
+    POLICY_LABELS,
+    PROCEDURE_LABELS,
+    ROLE_LABELS,
+    RULE_TITLES,
+    STATUS_LABELS,
+    procedure_name,
+)
 from app.services.monitoring import event_text
 from app.vocabulary import OVERSIGHT_ROLES, ProcessKey
 from app.web.articles import article_label
@@ -52,7 +60,7 @@ def init_web(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_dt=local_dt, local_date=local_date, role_label=role_label, status_label=status_label,
         policy_label=policy_label, procedure_label=procedure_label, input_name=input_name,
-        category_label=category_label, step_name=step_name, event_kind_label=event_text.kind_label,
+        category_label=category_label, step_name=step_name, rule_title=rule_title, event_kind_label=event_text.kind_label,
         event_details=event_text.details,
         process_label=event_text.process_label, article=article_label,
     )
@@ -102,6 +110,11 @@ def procedure_label(procedure: str | None) -> str:
     if key not in PROCEDURE_LABELS and parsed.policy in POLICY_LABELS:
         return procedure_name(parsed.policy, parsed.procedure)
     return str(PROCEDURE_LABELS.get(key, procedure or ""))
+
+
+def rule_title(rule: str | None) -> str:
+    """An automated check rule's title in the user's language (empty for a rule without one)."""
+    return str(RULE_TITLES.get(rule or "", ""))
 
 
 def step_name(name: str | None) -> str:
