@@ -42,7 +42,7 @@ class DeploySchema(Schema):
     """Body that deploys a BPMN document as the process's next version."""
 
     xml = fields.String(required=True, metadata={"description": "the BPMN XML"})
-    comment = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+    comment = fields.String(required=True, validate=validate.Length(min=1, max=definitions.MAX_COMMENT),
                             metadata={"description": "why this version (recorded with who and when)"})
 
 

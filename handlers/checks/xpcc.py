@@ -129,6 +129,19 @@ def _figures(reader: Reader, years: list[int], entries: list[Mapping[str, Any]],
     return None if reader.problems else found
 
 
+def _enterprise_lead(reader: Reader, rules: PolicyData, rule: str, article: str,
+                     subject: str) -> Mapping[str, Any] | CheckResult:
+    """The lead unit when it is an enterprise (第十一条2's enterprise conditions apply), else the result already
+    settled: the lead is missing or not unique, or the rule does not apply to a lead of another kind."""
+    lead, refused = _lead(reader, rules, rule, article, subject)
+    if lead is None:
+        assert refused is not None
+        return refused
+    if lead.get("kind") != "enterprise":
+        return _not_applicable(rule, article, lead, subject)
+    return lead
+
+
 @check(POLICY)
 def lead_enterprise_no_loss(profile: Profile, rules: PolicyData) -> CheckResult:
     """第十一条2: 牵头单位是企业的，申报前3年度不得有亏损 (a net profit of 0 is no loss)."""
@@ -136,12 +149,9 @@ def lead_enterprise_no_loss(profile: Profile, rules: PolicyData) -> CheckResult:
     count = int(require(rules, "conditions", "lead_enterprise", "years_before_submission"))
     subject = f"牵头企业申报前{count}年度不得有亏损"
     reader = Reader(profile)
-    lead, refused = _lead(reader, rules, rule, article, subject)
-    if lead is None:
-        assert refused is not None
-        return refused
-    if lead.get("kind") != "enterprise":
-        return _not_applicable(rule, article, lead, subject)
+    lead = _enterprise_lead(reader, rules, rule, article, subject)
+    if isinstance(lead, CheckResult):
+        return lead
     read = _financial_years(rules, reader)
     profits = None if read is None else _figures(reader, *read, "net_profit", "净利润", signed=True)
     if read is None or profits is None:
@@ -166,12 +176,9 @@ def lead_enterprise_rd_ratio(profile: Profile, rules: PolicyData) -> CheckResult
     count = int(require(rules, *spec, "years_before_submission"))
     subject = f"牵头企业申报前{count}年度研发费用总额占同期销售收入总额的比例不低于 {shown}"
     reader = Reader(profile)
-    lead, refused = _lead(reader, rules, rule, article, subject)
-    if lead is None:
-        assert refused is not None
-        return refused
-    if lead.get("kind") != "enterprise":
-        return _not_applicable(rule, article, lead, subject)
+    lead = _enterprise_lead(reader, rules, rule, article, subject)
+    if isinstance(lead, CheckResult):
+        return lead
     read = _financial_years(rules, reader)
     sales = None if read is None else _figures(reader, *read, "sales", "销售收入")
     spend = None if read is None else _figures(reader, *read, "rd_spend", "研发费用")

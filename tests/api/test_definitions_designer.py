@@ -88,6 +88,8 @@ def test_external_entities_and_entity_bombs_are_refused(designer: Actor) -> None
 
 def test_deploy_records_who_when_why_and_new_instances_take_it(designer: Actor, people: dict[str, Any]) -> None:
     assert deploy(designer, RENAMED_REVIEW, comment=" ").status_code == 422
+    too_long = deploy(designer, RENAMED_REVIEW, comment="改" * 2001)  # the service's bound, on every door
+    assert too_long.status_code == 422 and too_long.get_json()["errors"]["comment"]
     invalid = deploy(designer, SOURCE.replace('name="组织单位审核"', 'name="x"', 1))
     assert invalid.status_code == 422
     assert invalid.get_json()["errors"]["problems"][0]["rule"] == "name_chinese"

@@ -58,11 +58,16 @@ class DeployedVersion:
     version: int
 
 
+MAX_COMMENT = 2000  # characters of a deploy's reason (the API documents the same bound)
+
+
 def deploy(user: User, data: bytes, comment: str) -> DeployedVersion:
     """Validate and deploy the BPMN as the process's next version, recording who deployed it and why."""
     require_designer(user)
     if not comment.strip():
         raise InvalidSubmission(_("部署须说明理由"), {"comment": [_("请填写部署说明（为何修改）")]})
+    if len(comment) > MAX_COMMENT:
+        raise InvalidSubmission(_("部署说明过长"), {"comment": [_("部署说明最多 %(n)s 字", n=MAX_COMMENT)]})
     problems = validate_document(user, data)
     if problems:
         raise InvalidSubmission(_("BPMN 未通过校验，不能部署"), {"problems": [p.as_dict() for p in problems]})
