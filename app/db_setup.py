@@ -40,7 +40,7 @@ def _begin_request() -> None:
 
 
 def _end_request(_error: BaseException | None) -> None:
-    transactions.begin_reading(False)
+    transactions.end_reading()
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -71,6 +71,14 @@ def begin_reading(reading: bool = True) -> None:
     _READING.set(reading)
 
 
+def end_reading() -> None:
+    """End read-only work: a read snapshot still open is closed, so the next unit of work begins afresh (with the
+    write lock if it writes) even where the session outlives the request (an enclosing app context)."""
+    if reads_only() and db.session().in_transaction():
+        db.session.rollback()  # nothing was written: this only ends the snapshot
+    _READING.set(False)
+
+
 def reads_only() -> bool:
     """True while serving read-only work that has not asked to write: its transactions begin deferred."""
     return _READING.get()

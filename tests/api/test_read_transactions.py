@@ -112,3 +112,18 @@ def test_a_get_that_writes_asks_for_the_lock_first(app: Flask, people: dict[str,
             begin_reading(False)
     assert read_at == now
     assert seen[0] == "BEGIN" and "BEGIN IMMEDIATE" in seen[1:]  # read the note, then write with the lock
+
+
+def test_a_read_snapshot_ends_with_its_request_even_inside_an_enclosing_app_context(
+        app: Flask, people: dict[str, Any]) -> None:
+    """Where the session outlives the request (an app context pushed around several requests, as in-process
+    clients do), a GET's snapshot must not carry over into the next POST: the POST begins with the lock."""
+    _sqlite_only(app)
+    started = _report(people)
+    applicant = people["applicant"]
+    task_id = started["ready_tasks"][0]["id"]
+    with app.app_context(), _begins(app) as seen:
+        assert applicant.get(f"/api/v1/tasks/{task_id}").status_code == 200
+        done = applicant.post(f"/api/v1/tasks/{task_id}/complete", json={"data": GOOD_REPORT})
+        assert done.status_code == 200, done.get_json()
+    assert seen[0] == "BEGIN" and seen[1:] and set(seen[1:]) == {"BEGIN IMMEDIATE"}
