@@ -84,12 +84,17 @@ def create_web_user(app: Flask, username: str, role: str, organisation_id: int |
 @pytest.fixture
 def staff(app: Flask) -> dict[str, Any]:
     """Centers A and B (`staff["centers"]`) and one WebUser per role and center, all with password PASSWORD."""
+    return staff_of(app, "nmg2025")
+
+
+def staff_of(app: Flask, policy: str) -> dict[str, Any]:
+    """The `staff` of `policy`: its centers A and B and one WebUser per role and center (usernames `<policy>_<role>`)."""
     from sqlalchemy import select
 
     from app.models import User
 
     with app.app_context():
-        seeded = seed_people()
+        seeded = seed_people(policy)
         found: dict[str, Any] = {"centers": seeded["centers"]}
         for key, (username, role, token) in seeded["users"].items():
             user = db.session.scalar(select(User).where(User.username == username))
