@@ -33,13 +33,18 @@ MEMO = "tic_per_transaction"
 
 
 def per_transaction(name: str, *, watch: tuple[type, ...]) -> dict[Any, Any]:
-    """A memo that lives as long as the current transaction: forgotten at commit or rollback, and when an ORM
-    flush adds, changes or deletes an object of a `watch` class (the rows it was read from)."""
+    """A memo that lives as long as the current transaction: forgotten at commit or rollback (a savepoint's rollback
+    too, not its release), and when an ORM flush adds, changes or deletes an object of a `watch` class."""
     memo: dict[str, tuple[tuple[type, ...], dict[Any, Any]]] = db.session.info.setdefault(MEMO, {})
     return memo.setdefault(name, (watch, {}))[1]
 
 
 @event.listens_for(Session, "after_commit")
+def _forget_at_commit(session: Session) -> None:
+    if not session.in_nested_transaction():  # a savepoint's release: the transaction and what it read go on
+        session.info.pop(MEMO, None)
+
+
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(MEMO, None)

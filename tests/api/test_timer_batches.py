@@ -7,11 +7,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from app.engine.runtime import EngineError, Workflow
 from app.extensions import db
-from app.models import Event, ProcessInstance, Timer
+from app.models import Event, HumanTask, ProcessInstance, Timer
+from app.services import transactions
 from app.services.infrastructure.deploy import deploy_file
 from app.services.running import timers
 from app.services.running.instances import start_instance
@@ -66,3 +68,46 @@ def test_a_failing_instance_rolls_back_alone(app: Flask, people: dict[str, Any],
         assert [states[i] for i in ids] == ["fired", "waiting", "fired"]  # the failed one wrote nothing else
         assert db.session.scalar(select(func.count()).select_from(Event).where(
             Event.kind == "instance_error", Event.instance_id == ids[1])) == 1
+
+
+def test_a_batch_loads_its_centers_once(app: Flask, people: dict[str, Any]) -> None:
+    """Deadlines of two centers' annual reports fire in one batch: each center is read once for the batch, not
+    once per step that asks for it (the report history, the notification, the escalation's routing)."""
+    with app.app_context():
+        set_stored_clock(datetime(2026, 12, 15, 1, 0, tzinfo=UTC))
+        ids = [start_instance(None, "nmg2025_annual_report", people["centers"][c], {"report_year": 2026}).id
+               for c in ("a", "b")]
+        set_stored_clock(datetime(2027, 2, 1, 0, 0, tzinfo=UTC))  # past the reminder and the deadline
+        statements: list[str] = []
+
+        def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            statements.append(" ".join(statement.split()))
+
+        sa_event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert timers.fire_due_timers(batch=10) == 4  # each report's reminder and deadline
+        finally:
+            sa_event.remove(db.engine, "before_cursor_execute", count)
+        center_reads = [s for s in statements if " FROM center " in s or " FROM center_organisation " in s]
+        assert len(center_reads) == 2, center_reads  # the batch's centers, then their organisations
+        escalations = db.session.scalars(select(HumanTask.instance_id).where(
+            HumanTask.element_id == "escalate_overdue", HumanTask.state == "ready")).all()
+        assert sorted(escalations) == ids
+        routed = db.session.scalars(select(HumanTask.organisation_id).where(
+            HumanTask.element_id == "escalate_overdue")).all()
+        assert None not in routed  # the organisations the batch read route the supervisor's task
+
+
+def test_a_transaction_memo_survives_a_savepoint_release_not_a_rollback(app: Flask) -> None:
+    with app.app_context():
+        def memo() -> dict[str, int]:
+            return transactions.per_transaction("probe", watch=(Timer,))
+
+        memo()["seen"] = 1
+        db.session.begin_nested().commit()  # one instance of a batch fired
+        assert memo() == {"seen": 1}
+        db.session.begin_nested().rollback()  # one failed: what it read may be gone
+        assert memo() == {}
+        memo()["seen"] = 2
+        transactions.commit()
+        assert memo() == {}

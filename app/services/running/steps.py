@@ -12,8 +12,10 @@ from app.engine.views import StepOutcome
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.labels import ROLE_LABELS
-from app.models import Center, CenterOrganisation, Event, HumanTask, ProcessInstance, Timer
+from app.models import Center, Event, HumanTask, ProcessInstance, Timer
 from app.services import transactions
+from app.services.centers import roles
+from app.services.centers.roles import center_roles
 from app.services.infrastructure.definitions import process_for_definition
 from app.services.running.effects import Starter, apply_effects
 from app.vocabulary import ACTIVE_STATUSES, InstanceStatus, TaskState, TimerState
@@ -82,18 +84,15 @@ def _result_summary(workflow: Workflow) -> dict[str, Any]:
 
 
 def _center_organisations(center_id: int | None) -> dict[str, int]:
-    """The center's organisation per role, read once per transaction (every step of it routes tasks by them)."""
-    if center_id is None:
-        return {}
-    known: dict[int, dict[str, int]] = transactions.per_transaction("center_organisations",
-                                                                    watch=(CenterOrganisation, Center))
-    if center_id not in known:
-        rows = db.session.execute(
-            select(CenterOrganisation.role, CenterOrganisation.organisation_id).where(
-                CenterOrganisation.center_id == center_id)
-        )
-        known[center_id] = {role: org for role, org in rows}
-    return known[center_id]
+    """The center's organisation per role, read once per transaction (every step of it routes tasks by them; the
+    task action that began the transaction has usually read them already to check the caller's sight)."""
+    roles = center_roles(center_id) if center_id is not None else None
+    return roles.organisations if roles is not None else {}
+
+
+def remember_center_organisations(centers: list[Center]) -> None:
+    """Seed this transaction's memo of organisations per role with centers already loaded (a scheduler batch)."""
+    roles.remember(centers)
 
 
 def _event_row(instance: ProcessInstance, at: datetime, actor: str, kind: str, **fields: Any) -> dict[str, Any]:

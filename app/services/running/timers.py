@@ -20,11 +20,11 @@ from app import clock
 from app.engine.runtime import EngineError
 from app.engine.views import WaitingTimer
 from app.extensions import db
-from app.models import ProcessInstance, Timer
+from app.models import Center, ProcessInstance, Timer
 from app.services import transactions
 from app.services.running.events import add_event
 from app.services.running.starting import begin_instance
-from app.services.running.steps import open_workflow, record_step
+from app.services.running.steps import open_workflow, record_step, remember_center_organisations
 from app.vocabulary import InstanceStatus, TimerState
 
 EPSILON = timedelta(microseconds=1)
@@ -57,7 +57,9 @@ def fire_batch(now: datetime, size: int = BATCH) -> tuple[int, int]:
     if not instances:
         transactions.rollback()
         return 0, 0
-    fired = sum(_fire_claimed(instance, now) for instance in instances)
+    due = _claim_due_timers([i.id for i in instances], now)
+    centers = _load_centers({i.center_id for i in instances if i.center_id is not None})  # noqa: F841 held to the commit
+    fired = sum(_fire_claimed(instance, due.get(instance.id, []), now) for instance in instances)
     transactions.commit_and_expire()
     return fired, len(instances)
 
@@ -76,18 +78,37 @@ def _claim_instances(now: datetime, size: int) -> list[ProcessInstance]:
     return list(dict.fromkeys(db.session.scalars(query)))  # an instance with two due timers comes twice
 
 
-def _fire_claimed(instance: ProcessInstance, now: datetime) -> int:
+def _claim_due_timers(instance_ids: list[int], now: datetime) -> dict[int, list[tuple[str, datetime]]]:
+    """Mark the claimed instances' due waiting timers as this worker's (one statement); their (task, due) per instance."""
+    rows = db.session.execute(
+        update(Timer)
+        .where(Timer.instance_id.in_(instance_ids), Timer.state == TimerState.WAITING, Timer.due_at < now)
+        .values(claimed_by=WORKER)
+        .returning(Timer.instance_id, Timer.task_uuid, Timer.due_at)
+        .execution_options(synchronize_session=False)
+    ).tuples().all()
+    due: dict[int, list[tuple[str, datetime]]] = {}
+    for instance_id, task_uuid, due_at in rows:
+        due.setdefault(instance_id, []).append((task_uuid, due_at))
+    return due
+
+
+def _load_centers(center_ids: set[int]) -> list[Center]:
+    """The batch's centers with their organisations, two queries for all: the steps find them in the session
+    (report history, effects, task routing) instead of loading each one per firing."""
+    if not center_ids:
+        return []
+    centers = list(db.session.scalars(select(Center).where(Center.id.in_(center_ids))))
+    remember_center_organisations(centers)
+    return centers
+
+
+def _fire_claimed(instance: ProcessInstance, claimed: list[tuple[str, datetime]], now: datetime) -> int:
     """Fire the claimed instance's due timers in due order, each at its due time, inside a savepoint."""
     if instance.status != InstanceStatus.RUNNING:  # an earlier firing of the batch ended or suspended it
         return 0
     savepoint = db.session.begin_nested()
     try:
-        claimed = db.session.execute(
-            update(Timer)
-            .where(Timer.instance_id == instance.id, Timer.state == TimerState.WAITING, Timer.due_at < now)
-            .values(claimed_by=WORKER)
-            .returning(Timer.task_uuid, Timer.due_at)
-        ).tuples().all()
         workflow = open_workflow(instance) if claimed else None
         fired: set[str] = set()
         for task_uuid, due_at in sorted(claimed, key=lambda row: row[1]):
