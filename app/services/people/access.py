@@ -1,6 +1,8 @@
 """Who may see and do what: role and organisation of the center."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import ColumnElement, false, or_, select, true
 
 from app.models import Center, CenterOrganisation, HumanTask, ProcessInstance, User
@@ -14,11 +16,16 @@ def may_work_on(user: User, task: HumanTask) -> bool:
 
 def may_see_center(user: User, center: Center) -> bool:
     """Oversight roles of the center's policy see it; other users only centers they play a role for."""
+    return may_see_center_of(user, center.policy, (o.organisation_id for o in center.organisations))
+
+
+def may_see_center_of(user: User, policy: str, organisation_ids: Iterable[int]) -> bool:
+    """`may_see_center` for a center given by its policy and the organisations playing its roles."""
     if user.role == Role.ADMIN:
         return True
-    if user.role in OVERSIGHT_ROLES and (user.policy is None or user.policy == center.policy):
+    if user.role in OVERSIGHT_ROLES and (user.policy is None or user.policy == policy):
         return True
-    return any(o.organisation_id == user.organisation_id for o in center.organisations)
+    return user.organisation_id is not None and user.organisation_id in set(organisation_ids)
 
 
 def may_see_instance(user: User, instance: ProcessInstance, center: Center | None) -> bool:
@@ -31,8 +38,13 @@ def may_see_instance(user: User, instance: ProcessInstance, center: Center | Non
 def may_see_task(user: User, task: HumanTask, center: Center | None) -> bool:
     """A task is visible to whoever may see its center; a task without a center to oversight roles and its lane."""
     if center is None:
-        return user.role in OVERSIGHT_ROLES or may_work_on(user, task)
+        return may_see_task_without_center(user, task)
     return may_see_center(user, center)
+
+
+def may_see_task_without_center(user: User, task: HumanTask) -> bool:
+    """A task of no center is visible to the oversight roles and to the users of its lane and organisation."""
+    return user.role in OVERSIGHT_ROLES or may_work_on(user, task)
 
 
 def may_act_in_policy(user: User, policy: str) -> bool:
