@@ -67,12 +67,12 @@ def nmg(app: Flask, client: FlaskClient) -> dict[str, Any]:
 
 @pytest.fixture
 def started(nmg: dict[str, Any]) -> dict[str, Any]:
-    """A proposed center played by center A's organisations, and its establishment started by the sponsor."""
+    """A proposed center played by center A's organisations, and its establishment started by the applicant (its plan comes first)."""
     orgs = nmg["authority"].get(f"/api/v1/centers/{nmg['centers']['a']}").get_json()["organisations"]
     center = nmg["authority"].post("/api/v1/centers", json={
         "name": "稀土新材料技术创新中心（拟建）", "policy": "nmg2020", "status": "proposed", "organisations": orgs,
     }).get_json()
-    response = nmg["sponsor"].post("/api/v1/instances", json={"process_key": "nmg2020_establishment", "center_id": center["id"]})
+    response = nmg["applicant"].post("/api/v1/instances", json={"process_key": "nmg2020_establishment", "center_id": center["id"]})
     assert response.status_code == 201, response.get_json()
     return {**response.get_json(), "center": center["id"]}
 

@@ -36,7 +36,8 @@ def start_instance(actor: User | None, process_key: str, center_id: int, data: d
     if actor is not None and not access.may_start(actor, center):
         raise Forbidden(_("您的角色无权发起该流程"))
     try:
-        instance = begin_instance(actor.username if actor else None, process_key, center, data, clock.now())
+        instance = begin_instance(actor.username if actor else None, process_key, center, data, clock.now(),
+                                  starter=actor)
         transactions.commit()
     except IntegrityError as err:
         transactions.rollback()

@@ -9,25 +9,76 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.clock import CHINA
-from app.engine.parser import BpmnDefinitionError
+from app.engine.parser import BpmnDefinitionError, ParsedProcess
 from app.engine.runtime import EngineError, Workflow
-from app.errors import Conflict, ProcessError
+from app.errors import Conflict, Forbidden, ProcessError
 from app.extensions import db
-from app.models import Center, ProcessInstance
+from app.labels import ROLE_LABELS, procedure_name
+from app.models import Center, ProcessInstance, User
 from app.services.centers import lifecycle, policies
 from app.services.infrastructure.definitions import process_for_definition
 from app.services.infrastructure.deploy import latest_definition
 from app.services.running import start_data
 from app.services.running.events import add_event
 from app.services.running.steps import record_step
-from app.vocabulary import OPEN_STATUSES, InstanceStatus, Procedure, ProcessKey, business_key
+from app.vocabulary import OPEN_STATUSES, OVERSIGHT_ROLES, InstanceStatus, Procedure, ProcessKey, Role, business_key
+
+# started by the scheduler or by another procedure when they fall due; people with oversight may start them early
+SCHEDULED = (Procedure.ANNUAL_REPORT, Procedure.EVALUATION, Procedure.OPERATION_PLAN, Procedure.PREPARATION)
+
+
+def first_lane(process: ParsedProcess) -> str | None:
+    """The lane of the first user task a procedure reaches from its start: who the modelled text has begin it
+    (an applicant's request, a sponsor's proposal, the authority's notice, a supervisor's case)."""
+    seen: set[str] = set()
+    queue = list(process.spec.start.outputs) if process.spec.start is not None else []
+    while queue:
+        spec = queue.pop(0)
+        if spec.name in seen:
+            continue
+        seen.add(spec.name)
+        if getattr(spec, "manual", False):
+            return getattr(spec, "lane", None)
+        queue.extend(spec.outputs)
+    return None
+
+
+# a lane whose people start nothing themselves, and who starts its procedures for it: the center's council files
+# through the center's host (建设单位), e.g. the appointments it made (理事会名单及主任任免备案)
+STARTED_FOR = {Role.COUNCIL.value: Role.APPLICANT.value}
+
+
+def may_begin(role: str, procedure: str, process: ParsedProcess) -> bool:
+    """Oversight roles may start any procedure; others the one whose first step is theirs (not a scheduled one)."""
+    if role in OVERSIGHT_ROLES:
+        return True
+    lane = first_lane(process)
+    return procedure not in SCHEDULED and lane is not None and role in (lane, STARTED_FOR.get(lane))
+
+
+def require_may_begin(starter: User, policy: str, process_key: str, process: ParsedProcess) -> None:
+    """Refuse (Forbidden) a person starting a procedure that the policy has begun by another role or by the system."""
+    procedure = ProcessKey.parse(process_key).procedure
+    if may_begin(starter.role, procedure, process):
+        return
+    name = procedure_name(policy, procedure)
+    role = str(ROLE_LABELS.get(starter.role, starter.role))
+    lane = first_lane(process)
+    if procedure in SCHEDULED or lane is None:
+        raise Forbidden(_("%(procedure)s到期时由系统发起（主管部门或监督人员可提前发起），%(role)s不能发起",
+                          procedure=name, role=role))
+    raise Forbidden(_("%(procedure)s由%(starter)s发起，%(role)s不能发起",
+                      procedure=name, starter=str(ROLE_LABELS.get(lane, lane)), role=role))
 
 
 def begin_instance(
     actor_name: str | None, process_key: str, center: Center, data: dict[str, Any], now: datetime,
-    *, started_by: str | None = None,
+    *, started_by: str | None = None, starter: User | None = None,
 ) -> ProcessInstance:
-    """Start the newest version of `process_key` for `center`, run it until it blocks, write it (no commit)."""
+    """Start the newest version of `process_key` for `center`, run it until it blocks, write it (no commit).
+
+    A person's start (`starter`) is held to who begins the procedure (`require_may_begin`); the system's,
+    the scheduler's and another procedure's starts (`starter` None) are not."""
     definition = latest_definition(process_key)
     if definition.policy not in (center.policy, "common"):
         raise ProcessError(
@@ -35,6 +86,12 @@ def begin_instance(
               key=process_key, policy=definition.policy, center_policy=center.policy),
             {"process_key": [_("应选择 %(policy)s_ 开头的流程", policy=center.policy)]},
         )
+    try:
+        process = process_for_definition(definition.id)
+    except BpmnDefinitionError as err:
+        raise ProcessError(_("流程启动失败：%(error)s", error=err)) from err
+    if starter is not None:
+        require_may_begin(starter, center.policy, process_key, process)
     not_in_force = policies.out_of_force(definition.policy, now.astimezone(CHINA).date()) \
         if definition.policy != "common" else None
     refused = policies.establishment_refusal(definition.policy, now.astimezone(CHINA).date()) if not_in_force else None
@@ -48,7 +105,7 @@ def begin_instance(
     if key is not None and db.session.scalar(select(ProcessInstance.id).where(ProcessInstance.business_key == key)):
         raise Conflict(_("%(center)s 的该程序已发起（%(key)s），同一年度或周期只能有一个", center=center.name, key=key))
     try:
-        workflow, outcome = Workflow.start(process_for_definition(definition.id), initial, now)
+        workflow, outcome = Workflow.start(process, initial, now)
     except (EngineError, BpmnDefinitionError) as err:
         raise ProcessError(_("流程启动失败：%(error)s", error=err)) from err
     who = actor_name or started_by or "system"
