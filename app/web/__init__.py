@@ -34,6 +34,7 @@ from app.labels import (
 from app.services.monitoring import event_text
 from app.vocabulary import OVERSIGHT_ROLES, ProcessKey
 from app.web.articles import article_label
+from app.web.check_text import check_messages, check_reason
 from app.web.form_decoding import input_name
 
 # modules under app/web that define a blueprint named `bp`, registered in this order
@@ -62,8 +63,9 @@ def init_web(app: Flask) -> None:
         policy_label=policy_label, procedure_label=procedure_label, input_name=input_name,
         category_label=category_label, step_name=step_name, rule_title=rule_title, event_kind_label=event_text.kind_label,
         event_details=event_text.details,
-        process_label=event_text.process_label, article=article_label,
+        process_label=event_text.process_label, article=article_label, check_reason=check_reason,
     )
+    app.jinja_env.globals["check_messages"] = check_messages
     app.jinja_env.globals["actor_names"] = event_text.actor_names
     app.jinja_env.tests["startingwith"] = lambda value, prefix: str(value).startswith(prefix)
     app.context_processor(_layout_context)

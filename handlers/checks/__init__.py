@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from handlers import policy_data
+from handlers.checks.text import message
 from handlers.policy_data import PolicyData
 from handlers.registry import HandlerContext, operator
 
@@ -25,7 +26,7 @@ class CheckResult:
     rule: str
     article: str
     passed: bool
-    reason: str
+    reason: str  # a handlers.checks.text `say` text: the Chinese, with its message id and parameters
     missing: list[str] = field(default_factory=list)
     # True for a result the text qualifies with "一般" (e.g. nmg2025 第十九条 分支机构一般不超过3个): the reviewer is
     # warned, but it is not a failed condition and does not make the whole fail (`all_passed`)
@@ -66,6 +67,7 @@ def evaluate(policy: str, profile: Profile, data: PolicyData | None = None) -> l
 def run_checks(params: Mapping[str, Any], context: HandlerContext) -> dict[str, Any]:
     """BPMN operator: results of the policy's checks on `profile`, for the reviewer to decide on.
 
+    `messages` holds each result's reason as a message (handlers.checks.text) that a page translates.
     `all_passed` and `failed_rules` leave warnings out (they are in `warnings`). With `conditions_article` (e.g.
     nmg2025 '第十条', the conditions 第十二条 may relax), `conditions_failed` lists the failed rules citing that
     article and `findings` every other failed rule and warning.
@@ -76,6 +78,7 @@ def run_checks(params: Mapping[str, Any], context: HandlerContext) -> dict[str, 
     failed = [r for r in results if not r.passed and not r.warning]
     outcome: dict[str, Any] = {
         "results": [r.as_dict() for r in results],
+        "messages": [message(r.reason) for r in results],  # each reason's message id and parameters (translation)
         "all_passed": not failed,
         "failed_rules": [r.rule for r in failed],
         "warnings": [r.rule for r in results if r.warning],
@@ -88,4 +91,4 @@ def run_checks(params: Mapping[str, Any], context: HandlerContext) -> dict[str, 
     return outcome
 
 
-from handlers.checks import jinzhong, nmg2020, nmg2025, xpcc  # noqa: E402,F401
+from handlers.checks import jinzhong, jinzhong_committee, nmg2020, nmg2025, xpcc  # noqa: E402,F401

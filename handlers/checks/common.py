@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from handlers.checks import CheckResult, Profile
+from handlers.checks.text import listing, say
 from handlers.policy_data import PolicyData, require, share, share_words
 
 _ABSENT = object()
@@ -80,9 +81,9 @@ class Reader:
         value = self._lookup(path, label, source)
         if value is _ABSENT:
             return None
-        expected = "非负整数" if integer else "非负数"
+        expected: str = "非负整数" if integer else "非负数"
         if maximum is not None:
-            expected = f"不超过 {maximum} 的{expected}"
+            expected = say("不超过 %(maximum)s 的%(expected)s", maximum=maximum, expected=expected)
         usable = isinstance(value, int | float) and not isinstance(value, bool)
         if usable and isinstance(value, float):
             usable = math.isfinite(value) and (not integer or value.is_integer())
@@ -132,16 +133,19 @@ class Reader:
 
     def unusable(self, rule: str, article: str, subject: str, note: str = "") -> CheckResult:
         """The result of a check that lacks data: not passed, naming what is missing or malformed."""
-        absent = [f"{p.label}（{p.path}）" for p in self.problems if p.kind == "missing"]
+        absent = [say("%(label)s（%(path)s）", label=p.label, path=p.path) for p in self.problems if p.kind == "missing"]
         invalid = [
-            f"{p.label}（{p.path}）应为{p.expected}，收到 {_show(p.received)}" for p in self.problems if p.kind == "invalid"
+            say("%(label)s（%(path)s）应为%(expected)s，收到 %(received)s", label=p.label, path=p.path,
+                expected=p.expected, received=_show(p.received))
+            for p in self.problems if p.kind == "invalid"
         ]
-        parts = []
+        parts: list[str] = []
         if absent:
-            parts.append("缺少" + "、".join(absent) + "的数据")
+            parts.append(say("缺少%(items)s的数据", items=listing(absent)))
         if invalid:
-            parts.append("；".join(invalid))
-        reason = f"无法核对{article}（{subject}）：" + "；".join(parts)
+            parts.append(listing(invalid, "；"))
+        reason = say("无法核对%(article)s（%(subject)s）：%(problems)s", article=article, subject=subject,
+                     problems=listing(parts, "；"))
         return CheckResult(rule, article, False, with_note(reason, note), self.missing)
 
 
@@ -169,7 +173,9 @@ def with_note(reason: str, note: str) -> str:
     """`reason` followed by an optional note sentence."""
     if not note:
         return reason
-    return f"{reason}。{note}" if not reason.endswith("。") else f"{reason}{note}"
+    if reason.endswith("。"):
+        return say("%(reason)s%(note)s", reason=reason, note=note)
+    return say("%(reason)s。%(note)s", reason=reason, note=note)
 
 
 def _show(value: Any) -> str:
@@ -177,9 +183,12 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+COUNT_WORDS = ("零", "一", "两", "三", "四", "五", "六", "七", "八", "九", "十")
+
+
 def count_words(count: int) -> str:
     """A small count as the text writes it (3 → 三); larger counts in digits."""
-    return "零一两三四五六七八九十"[count] if 0 <= count <= 10 else str(count)
+    return COUNT_WORDS[count] if 0 <= count <= 10 else str(count)
 
 
 def at_least(
@@ -193,10 +202,12 @@ def at_least(
     reader = Reader(profile)
     value = reader.number(key, label, integer=integer, maximum=maximum)
     if value is None:
-        return reader.unusable(rule, article, f"{label}不少于 {fmt(least)} {unit}", note)
+        return reader.unusable(rule, article, say("%(label)s不少于 %(least)s %(unit)s", label=label, least=fmt(least),
+                                                  unit=unit), note)
     passed = value >= least
     verdict = "达到" if passed else "低于"
-    reason = f"{label} {fmt(value)} {unit}，{verdict}{article}要求的不少于 {fmt(least)} {unit}"
+    reason = say("%(label)s %(value)s %(unit)s，%(verdict)s%(article)s要求的不少于 %(least)s %(unit)s", label=label,
+                 value=fmt(value), unit=unit, verdict=verdict, article=article, least=fmt(least))
     return CheckResult(rule, article, passed, with_note(reason, note), [])
 
 
@@ -205,73 +216,85 @@ def at_least(
 
 def _member_name(member: Mapping[str, Any], index: int) -> str:
     name = member.get("name")
-    return f"第 {index + 1} 名委员（{name}）" if isinstance(name, str) and name.strip() else f"第 {index + 1} 名委员"
+    if isinstance(name, str) and name.strip():
+        return say("第 %(n)s 名委员（%(name)s）", n=index + 1, name=name)
+    return say("第 %(n)s 名委员", n=index + 1)
 
 
 def committee_insider_share(
     profile: Profile, *, rule: str, article: str, committee: str, insiders: str, limit: Fraction, limit_words: str,
 ) -> CheckResult:
     """Members from the lead unit and co-builders are 不超过 `limit` of all members (exactly `limit` passes)."""
-    subject = f"{committee}中{insiders}人员不超过总人数{limit_words}"
+    subject = say("%(committee)s中%(insiders)s人员不超过总人数%(limit)s", committee=committee, insiders=insiders,
+                  limit=limit_words)
     reader = Reader(profile)
-    members = reader.records("technical_committee", f"{committee}名单")
+    members = reader.records("technical_committee", say("%(committee)s名单", committee=committee))
     if members is None:
         return reader.unusable(rule, article, subject)
     flags = [
-        reader.boolean(f"technical_committee[{i}].from_lead_or_cobuilder", f"{_member_name(m, i)}是否来自{insiders}",
-                       source=m)
+        reader.boolean(f"technical_committee[{i}].from_lead_or_cobuilder",
+                       say("%(member)s是否来自%(insiders)s", member=_member_name(m, i), insiders=insiders), source=m)
         for i, m in enumerate(members)
     ]
     if reader.problems:
         return reader.unusable(rule, article, subject)
     total = len(members)
     if total == 0:
-        return CheckResult(rule, article, False, f"{committee}名单为空：{article}要求成立{committee}，"
-                                                 f"其中{insiders}人员不超过总人数{limit_words}", [])
+        return CheckResult(rule, article, False, say("%(committee)s名单为空：%(article)s要求成立%(committee)s，"
+                                                     "其中%(insiders)s人员不超过总人数%(limit)s", committee=committee,
+                                                     article=article, insiders=insiders, limit=limit_words), [])
     inside = sum(1 for flag in flags if flag)
     allowed = math.floor(total * limit)
     passed = Fraction(inside, total) <= limit
     verdict = "未超过" if passed else "超过"
-    reason = (f"{committee}共 {total} 人，其中{insiders}人员 {inside} 人（占 {percent(inside, total)}），"
-              f"{verdict}{article}规定的总人数{limit_words}（{total} 人中至多 {allowed} 人）")
+    reason = say("%(committee)s共 %(total)s 人，其中%(insiders)s人员 %(inside)s 人（占 %(share)s），"
+                 "%(verdict)s%(article)s规定的总人数%(limit)s（%(total)s 人中至多 %(allowed)s 人）", committee=committee,
+                 total=total, insiders=insiders, inside=inside, share=percent(inside, total), verdict=verdict,
+                 article=article, limit=limit_words, allowed=allowed)
     return CheckResult(rule, article, passed, reason, [])
 
 
 def committee_chair_external(profile: Profile, *, rule: str, article: str, committee: str, insiders: str) -> CheckResult:
     """The committee's chair (主任) is an expert from outside the lead unit and the co-builders."""
-    subject = f"{committee}主任由非{insiders}的专家担任"
+    subject = say("%(committee)s主任由非%(insiders)s的专家担任", committee=committee, insiders=insiders)
     reader = Reader(profile)
-    members = reader.records("technical_committee", f"{committee}名单")
+    members = reader.records("technical_committee", say("%(committee)s名单", committee=committee))
     if members is None:
         return reader.unusable(rule, article, subject)
     chair_flags = [
-        reader.boolean(f"technical_committee[{i}].is_chair", f"{_member_name(m, i)}是否为{committee}主任", source=m)
+        reader.boolean(f"technical_committee[{i}].is_chair",
+                       say("%(member)s是否为%(committee)s主任", member=_member_name(m, i), committee=committee), source=m)
         for i, m in enumerate(members)
     ]
     if reader.problems:
         return reader.unusable(rule, article, subject)
     if not members:
-        return CheckResult(rule, article, False, f"{committee}名单为空：{article}要求成立{committee}，"
-                                                 f"其主任由非{insiders}的有影响力的专家担任", [])
+        return CheckResult(rule, article, False, say("%(committee)s名单为空：%(article)s要求成立%(committee)s，"
+                                                     "其主任由非%(insiders)s的有影响力的专家担任", committee=committee,
+                                                     article=article, insiders=insiders), [])
     chairs = [i for i, flag in enumerate(chair_flags) if flag]
     if not chairs:
-        return CheckResult(rule, article, False, f"{committee}名单中未指定主任：{article}要求{committee}主任"
-                                                 f"由非{insiders}的有影响力的专家担任", [])
+        return CheckResult(rule, article, False, say("%(committee)s名单中未指定主任：%(article)s要求%(committee)s主任"
+                                                     "由非%(insiders)s的有影响力的专家担任", committee=committee,
+                                                     article=article, insiders=insiders), [])
     if len(chairs) > 1:
-        return CheckResult(rule, article, False, f"{committee}名单中标记了 {len(chairs)} 名主任，应为 1 名，"
-                                                 f"请核对后再按{article}核对主任来源", [])
+        return CheckResult(rule, article, False, say("%(committee)s名单中标记了 %(count)s 名主任，应为 1 名，"
+                                                     "请核对后再按%(article)s核对主任来源", committee=committee,
+                                                     count=len(chairs), article=article), [])
     index = chairs[0]
     chair = members[index]
     name = _member_name(chair, index)
-    inside = reader.boolean(f"technical_committee[{index}].from_lead_or_cobuilder", f"{name}是否来自{insiders}",
-                            source=chair)
+    inside = reader.boolean(f"technical_committee[{index}].from_lead_or_cobuilder",
+                            say("%(member)s是否来自%(insiders)s", member=name, insiders=insiders), source=chair)
     if inside is None:
         return reader.unusable(rule, article, subject)
     if inside:
-        return CheckResult(rule, article, False, f"{committee}主任为{name}，来自{insiders}；{article}要求主任"
-                                                 f"由非{insiders}的有影响力的专家担任", [])
-    return CheckResult(rule, article, True, f"{committee}主任为{name}，不来自{insiders}，符合{article}"
-                                            f"（专家的影响力由评审人员判断）", [])
+        return CheckResult(rule, article, False, say("%(committee)s主任为%(member)s，来自%(insiders)s；%(article)s要求主任"
+                                                     "由非%(insiders)s的有影响力的专家担任", committee=committee,
+                                                     member=name, insiders=insiders, article=article), [])
+    return CheckResult(rule, article, True, say("%(committee)s主任为%(member)s，不来自%(insiders)s，符合%(article)s"
+                                                "（专家的影响力由评审人员判断）", committee=committee, member=name,
+                                                insiders=insiders, article=article), [])
 
 
 def committee_rule(profile: Profile, rules: PolicyData, rule: str) -> CheckResult:

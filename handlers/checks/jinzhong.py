@@ -1,7 +1,7 @@
-"""jinzhong automated checks: 晋中市技术创新中心建设与运行管理办法（试行）第八条、第十一条.
+"""jinzhong automated checks: 晋中市技术创新中心建设与运行管理办法（试行）第八条 (第十一条: jinzhong_committee.py).
 
-Every number, share and article comes from `processes/jinzhong/policy.yaml` (`thresholds`: 第八条;
-`governance.expert_committee`: 第十一条), handed in as `rules`; this module holds the wording of the reasons only.
+Every number, share and article comes from `processes/jinzhong/policy.yaml` (`thresholds`: 第八条), handed in as
+`rules`; this module holds the wording of the reasons only.
 "原则上" (第八条(一) 申报单位原则上不超过3家, 第八条(四) 高校原则上应有硕士学位授予权) is a rule with exceptions: not
 meeting it is a warning for the reviewer (`principle: true` in policy.yaml), not a failed condition.
 "以上/不少于" pass at exactly the number, "不超过" too.
@@ -14,10 +14,15 @@ from typing import Any
 
 from handlers.checks import CheckResult, Profile, check
 from handlers.checks.common import Problem, Reader, at_least, fmt, percent
+from handlers.checks.text import listing, say
 from handlers.policy_data import PolicyData, require, share, share_words
 
 POLICY = "jinzhong"
-PRINCIPLE = "（“原则上”：提请审核人员注意，不作为未满足的条件）"
+
+
+def _principle(reason: str) -> str:
+    """`reason` with the note that a "原则上" rule warns the reviewer and is not a failed condition."""
+    return say("%(reason)s（“原则上”：提请审核人员注意，不作为未满足的条件）", reason=reason)
 
 
 def _spec(rules: PolicyData, *keys: str) -> Any:
@@ -36,12 +41,14 @@ def unit_count(profile: Profile, rules: PolicyData) -> CheckResult:
     reader = Reader(profile)
     units = _units(reader)
     if units is None:
-        return reader.unusable(rule, article, f"申报单位不超过 {most} 家")
+        return reader.unusable(rule, article, say("申报单位不超过 %(most)s 家", most=most))
     if len(units) <= most:
-        return CheckResult(rule, article, True, f"申报单位 {len(units)} 家，未超过{article}规定的原则上不超过 {most} 家", [])
+        return CheckResult(rule, article, True, say("申报单位 %(count)s 家，未超过%(article)s规定的原则上不超过 %(most)s 家",
+                                                    count=len(units), article=article, most=most), [])
     principle = bool(_spec(rules, "units").get("principle", False))
-    reason = f"申报单位 {len(units)} 家，超过{article}规定的原则上不超过 {most} 家"
-    return CheckResult(rule, article, False, reason + (PRINCIPLE if principle else ""), [], warning=principle)
+    reason = say("申报单位 %(count)s 家，超过%(article)s规定的原则上不超过 %(most)s 家", count=len(units), article=article,
+                 most=most)
+    return CheckResult(rule, article, False, _principle(reason) if principle else reason, [], warning=principle)
 
 
 @check(POLICY)
@@ -50,16 +57,19 @@ def single_lead(profile: Profile, rules: PolicyData) -> CheckResult:
     rule, article = "single_lead", str(_spec(rules, "units", "article"))
     reader = Reader(profile)
     units = _units(reader)
-    roles = [] if units is None else [reader.text(f"units[{i}].role", f"第 {i + 1} 家申报单位的角色", source=u)
+    roles = [] if units is None else [reader.text(f"units[{i}].role", say("第 %(n)s 家申报单位的角色", n=i + 1), source=u)
                                       for i, u in enumerate(units)]
     if units is None or reader.problems:
         return reader.unusable(rule, article, "明确一家牵头单位")
-    leads = [str(u.get("name") or f"第 {i + 1} 家") for i, (u, r) in enumerate(zip(units, roles, strict=True))
-             if r == "lead"]
+    leads = [str(u.get("name")) if u.get("name") else say("第 %(n)s 家", n=i + 1)
+             for i, (u, r) in enumerate(zip(units, roles, strict=True)) if r == "lead"]
     if len(leads) == 1:
-        return CheckResult(rule, article, True, f"牵头单位为{leads[0]}（即依托单位），符合{article}“需明确一家牵头单位”", [])
-    found = "未明确牵头单位" if not leads else f"明确了 {len(leads)} 家牵头单位（{'、'.join(leads)}）"
-    return CheckResult(rule, article, False, f"申报单位中{found}；{article}要求明确一家牵头单位", [])
+        return CheckResult(rule, article, True, say("牵头单位为%(lead)s（即依托单位），符合%(article)s“需明确一家牵头单位”",
+                                                    lead=leads[0], article=article), [])
+    found = "未明确牵头单位" if not leads else say("明确了 %(count)s 家牵头单位（%(leads)s）", count=len(leads),
+                                                leads=listing(leads))
+    return CheckResult(rule, article, False, say("申报单位中%(found)s；%(article)s要求明确一家牵头单位", found=found,
+                                                 article=article), [])
 
 
 def _day(reader: Reader, key: str, label: str) -> date | None:
@@ -89,12 +99,14 @@ def agreement_term(profile: Profile, rules: PolicyData) -> CheckResult:
     submitted = _day(reader, "submission_date", "申报材料提交日期")
     ends = _day(reader, "agreement_end_date", "合作协议有效期截止日期")
     if submitted is None or ends is None:
-        return reader.unusable(rule, article, f"合作协议自申报材料提交之日起有效 {years} 年以上（含）")
+        return reader.unusable(rule, article, say("合作协议自申报材料提交之日起有效 %(years)s 年以上（含）", years=years))
     needed = _years_later(submitted, years)
     passed = ends >= needed
     verdict = "达到" if passed else "不足"
-    return CheckResult(rule, article, passed, f"合作协议有效期至 {ends.isoformat()}，自申报材料提交之日 {submitted.isoformat()} "
-                                              f"算起{verdict}{article}要求的 {years} 年以上（含），即至少至 {needed.isoformat()}", [])
+    return CheckResult(rule, article, passed, say("合作协议有效期至 %(ends)s，自申报材料提交之日 %(submitted)s "
+                                                  "算起%(verdict)s%(article)s要求的 %(years)s 年以上（含），即至少至 %(needed)s",
+                                                  ends=ends.isoformat(), submitted=submitted.isoformat(), verdict=verdict,
+                                                  article=article, years=years, needed=needed.isoformat()), [])
 
 
 @check(POLICY)
@@ -116,17 +128,22 @@ def equipment_value(profile: Profile, rules: PolicyData) -> CheckResult:
     own = reader.number("equipment_value", "依托单位（申报单位）仪器设备原值")
     cobuilt = reader.number("cobuilder_equipment_value", "共建单位可用于中心科研活动的自有设备价值")
     if own is None or cobuilt is None:
-        return reader.unusable(rule, article, f"仪器设备总值不少于 {fmt(least)} {unit}")
+        return reader.unusable(rule, article, say("仪器设备总值不少于 %(least)s %(unit)s", least=fmt(least), unit=unit))
     # counted co-builder value c with c <= limit * (own + c)  <=>  c <= own * limit / (1 - limit)
     cap = own * limit / (1 - limit) if limit < 1 else cobuilt
     counted_cobuilt = min(cobuilt, cap)
     total = own + counted_cobuilt
     passed = total >= least
-    capped = (f"，共建单位设备 {fmt(cobuilt)} {unit} 中只计入 {fmt(counted_cobuilt)} {unit}（不超设备总值的 {shown}）"
-              if counted_cobuilt < cobuilt else f"，含共建单位设备 {fmt(cobuilt)} {unit}（未超设备总值的 {shown}）")
+    capped = (say("，共建单位设备 %(cobuilt)s %(unit)s 中只计入 %(counted)s %(unit)s（不超设备总值的 %(share)s）",
+                  cobuilt=fmt(cobuilt), unit=unit, counted=fmt(counted_cobuilt), share=shown)
+              if counted_cobuilt < cobuilt else
+              say("，含共建单位设备 %(cobuilt)s %(unit)s（未超设备总值的 %(share)s）", cobuilt=fmt(cobuilt), unit=unit,
+                  share=shown))
     verdict = "达到" if passed else "低于"
-    return CheckResult(rule, article, passed, f"计入的仪器设备总值 {fmt(total)} {unit}（依托单位 {fmt(own)} {unit}{capped}），"
-                                              f"{verdict}{article}要求的 {fmt(least)} {unit}以上", [])
+    return CheckResult(rule, article, passed, say("计入的仪器设备总值 %(total)s %(unit)s（依托单位 %(own)s %(unit)s%(capped)s），"
+                                                  "%(verdict)s%(article)s要求的 %(least)s %(unit)s以上", total=fmt(total),
+                                                  unit=unit, own=fmt(own), capped=capped, verdict=verdict,
+                                                  article=article, least=fmt(least)), [])
 
 
 @check(POLICY)
@@ -137,9 +154,10 @@ def director_age(profile: Profile, rules: PolicyData) -> CheckResult:
     reader = Reader(profile)
     age = reader.number("director.age", "中心主任年龄", integer=True, maximum=150)
     if age is None:
-        return reader.unusable(rule, article, f"中心主任年龄不超过 {most} 岁")
+        return reader.unusable(rule, article, say("中心主任年龄不超过 %(most)s 岁", most=most))
     passed = age <= most
-    return CheckResult(rule, article, passed, f"中心主任 {fmt(age)} 岁，{'未超过' if passed else '超过'}{article}规定的 {most} 岁", [])
+    return CheckResult(rule, article, passed, say("中心主任 %(age)s 岁，%(verdict)s%(article)s规定的 %(most)s 岁", age=fmt(age),
+                                                  verdict="未超过" if passed else "超过", article=article, most=most), [])
 
 
 @check(POLICY)
@@ -151,13 +169,16 @@ def director_title(profile: Profile, rules: PolicyData) -> CheckResult:
     reader = Reader(profile)
     title = reader.text("director.title", "中心主任职称")
     if title is None:
-        return reader.unusable(rule, article, f"中心主任具有{names[least]}以上职称")
+        return reader.unusable(rule, article, say("中心主任具有%(title)s以上职称", title=names[least]))
     if title not in order:
-        return CheckResult(rule, article, False, f"中心主任职称“{title}”无法识别（应为{'、'.join(names.values())}之一），"
-                                                 f"请核对后再按{article}核对", [])
+        return CheckResult(rule, article, False, say("中心主任职称“%(title)s”无法识别（应为%(titles)s之一），"
+                                                     "请核对后再按%(article)s核对", title=title,
+                                                     titles=listing(names.values()), article=article), [])
     passed = order.index(title) >= order.index(least)
     verdict = "符合" if passed else "不符合"
-    return CheckResult(rule, article, passed, f"中心主任职称为{names[title]}，{verdict}{article}“具有{names[least]}以上职称”", [])
+    return CheckResult(rule, article, passed, say("中心主任职称为%(title)s，%(verdict)s%(article)s“具有%(least)s以上职称”",
+                                                  title=names[title], verdict=verdict, article=article,
+                                                  least=names[least]), [])
 
 
 @check(POLICY)
@@ -169,8 +190,9 @@ def director_fulltime(profile: Profile, rules: PolicyData) -> CheckResult:
     if fulltime is None:
         return reader.unusable(rule, article, "中心主任全职全时在依托单位工作")
     if fulltime:
-        return CheckResult(rule, article, True, f"中心主任全职全时在依托单位工作，符合{article}", [])
-    return CheckResult(rule, article, False, f"中心主任不是全职全时在依托单位工作；{article}要求全职全时在依托单位工作", [])
+        return CheckResult(rule, article, True, say("中心主任全职全时在依托单位工作，符合%(article)s", article=article), [])
+    return CheckResult(rule, article, False, say("中心主任不是全职全时在依托单位工作；%(article)s要求全职全时在依托单位工作",
+                                                 article=article), [])
 
 
 @check(POLICY)
@@ -187,16 +209,20 @@ def _researcher_share(profile: Profile, rules: PolicyData, rule: str, key: str, 
     least, shown = share(written), share_words(written)
     reader = Reader(profile)
     total = reader.number("fulltime_researchers", "固定科研人员人数", integer=True)
-    part = reader.number(key, f"{label}人数", integer=True)
+    part = reader.number(key, say("%(label)s人数", label=label), integer=True)
     if total is None or part is None:
-        return reader.unusable(rule, article, f"{label}不少于固定科研人员的{shown}")
+        return reader.unusable(rule, article, say("%(label)s不少于固定科研人员的%(share)s", label=label, share=shown))
     if total == 0 or part > total:
-        why = "固定科研人员为 0 人" if total == 0 else f"{label} {fmt(part)} 人多于固定科研人员 {fmt(total)} 人"
-        return CheckResult(rule, article, False, f"{why}，数据不一致，无法按{article}核对{label}比例", [])
+        why = "固定科研人员为 0 人" if total == 0 else say("%(label)s %(part)s 人多于固定科研人员 %(total)s 人", label=label,
+                                                          part=fmt(part), total=fmt(total))
+        return CheckResult(rule, article, False, say("%(why)s，数据不一致，无法按%(article)s核对%(label)s比例", why=why,
+                                                     article=article, label=label), [])
     passed = part / total >= least
     verdict = "不少于" if passed else "少于"
-    return CheckResult(rule, article, passed, f"{label} {fmt(part)} 人，占固定科研人员 {fmt(total)} 人的 "
-                                              f"{percent(part, total)}，{verdict}{article}要求的{shown}", [])
+    return CheckResult(rule, article, passed, say("%(label)s %(part)s 人，占固定科研人员 %(total)s 人的 "
+                                                  "%(percent)s，%(verdict)s%(article)s要求的%(share)s", label=label,
+                                                  part=fmt(part), total=fmt(total), percent=percent(part, total),
+                                                  verdict=verdict, article=article, share=shown), [])
 
 
 @check(POLICY)
@@ -224,14 +250,16 @@ def university_masters_rights(profile: Profile, rules: PolicyData) -> CheckResul
         return reader.unusable(rule, article, "高等院校依托单位在所属学科领域有硕士学位授予权")
     lead = next((u for u in units if u.get("role") == "lead"), None)
     if lead is None or lead.get("kind") != "university":
-        return CheckResult(rule, article, True, f"依托单位不是高等院校，{article}关于硕士学位授予权的要求不适用", [])
+        return CheckResult(rule, article, True, say("依托单位不是高等院校，%(article)s关于硕士学位授予权的要求不适用",
+                                                    article=article), [])
     rights = reader.boolean("university_masters_rights", "依托单位在所属学科领域是否有硕士学位授予权")
     if rights is None:
         return reader.unusable(rule, article, "高等院校依托单位在所属学科领域有硕士学位授予权")
     if rights:
-        return CheckResult(rule, article, True, f"依托单位为高等院校，在所属学科领域有硕士学位授予权，符合{article}", [])
-    reason = f"依托单位为高等院校，在所属学科领域没有硕士学位授予权；{article}规定原则上应有"
-    return CheckResult(rule, article, False, reason + (PRINCIPLE if principle else ""), [], warning=principle)
+        return CheckResult(rule, article, True, say("依托单位为高等院校，在所属学科领域有硕士学位授予权，符合%(article)s",
+                                                    article=article), [])
+    reason = say("依托单位为高等院校，在所属学科领域没有硕士学位授予权；%(article)s规定原则上应有", article=article)
+    return CheckResult(rule, article, False, _principle(reason) if principle else reason, [], warning=principle)
 
 
 @check(POLICY)
@@ -253,58 +281,3 @@ def rd_spend(profile: Profile, rules: PolicyData) -> list[CheckResult]:
         at_least(profile, rule="rd_spend_lead", article=article, key="rd_spend_3y_lead",
                  label="最近3年依托单位同领域研发投入", unit=unit, minimum=spec["lead_min"]),
     ]
-
-
-def _committee(reader: Reader) -> list[dict[str, Any]] | None:
-    records = reader.records("expert_committee.members", "专家委员会委员名单")
-    return None if records is None else [dict(r) for r in records]
-
-
-@check(POLICY)
-def expert_committee_size(profile: Profile, rules: PolicyData) -> CheckResult:
-    """第十一条: 专家委员会人数不低于9人 (exactly 9 passes)."""
-    rule, spec = "expert_committee_size", require(rules, "governance", "expert_committee")
-    article, least = str(spec["article"]), int(spec["min_members"])
-    reader = Reader(profile)
-    members = _committee(reader)
-    if members is None:
-        return reader.unusable(rule, article, f"专家委员会人数不低于 {least} 人")
-    passed = len(members) >= least
-    return CheckResult(rule, article, passed, f"专家委员会 {len(members)} 人，{'达到' if passed else '低于'}{article}"
-                                              f"要求的不低于 {least} 人", [])
-
-
-@check(POLICY)
-def expert_committee_host_share(profile: Profile, rules: PolicyData) -> CheckResult:
-    """第十一条: 专家委员会中依托单位人员不超过三分之一 (exactly the share passes)."""
-    rule, spec = "expert_committee_host_share", require(rules, "governance", "expert_committee")
-    article, written = str(spec["article"]), spec["host_max"]
-    limit, shown = share(written), share_words(written)
-    reader = Reader(profile)
-    members = _committee(reader)
-    flags = [] if members is None else [
-        reader.boolean(f"expert_committee.members[{i}].from_host", f"第 {i + 1} 名委员是否为依托单位人员", source=m)
-        for i, m in enumerate(members)]
-    if members is None or reader.problems:
-        return reader.unusable(rule, article, f"依托单位人员不超过专家委员会人数的{shown}")
-    if not members:
-        return CheckResult(rule, article, False, f"专家委员会名单为空；{article}要求设立专家委员会", [])
-    inside = sum(1 for f in flags if f)
-    passed = Fraction(inside, len(members)) <= limit
-    return CheckResult(rule, article, passed, f"专家委员会 {len(members)} 人，其中依托单位人员 {inside} 人（占 "
-                                              f"{percent(inside, len(members))}），{'未超过' if passed else '超过'}"
-                                              f"{article}规定的{shown}", [])
-
-
-@check(POLICY)
-def expert_committee_term(profile: Profile, rules: PolicyData) -> CheckResult:
-    """第十一条: 专家委员会每届任期不超过5年 (exactly 5 passes)."""
-    rule, spec = "expert_committee_term", require(rules, "governance", "expert_committee")
-    article, most = str(spec["article"]), Fraction(str(spec["max_term_years"]))
-    reader = Reader(profile)
-    term = reader.number("expert_committee.term_years", "专家委员会每届任期（年）")
-    if term is None:
-        return reader.unusable(rule, article, f"专家委员会每届任期不超过 {fmt(most)} 年")
-    passed = term <= most
-    return CheckResult(rule, article, passed, f"专家委员会每届任期 {fmt(term)} 年，{'未超过' if passed else '超过'}"
-                                              f"{article}规定的 {fmt(most)} 年", [])

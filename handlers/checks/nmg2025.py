@@ -12,6 +12,7 @@ from typing import Any
 
 from handlers.checks import CheckResult, Profile, check, common
 from handlers.checks.common import Reader, at_least, fmt, percent
+from handlers.checks.text import listing, say
 from handlers.policy_data import PolicyData, require, share, share_words
 
 POLICY = "nmg2025"
@@ -21,8 +22,8 @@ def directed_note(profile: Profile, rules: PolicyData) -> str:
     """The 第十二条 sentence added to the 第十条 results of a strategically directed center."""
     if profile.get("strategic_directed") is True:
         article = require(rules, "establishment", "directed_article")
-        return (f"该中心为定向组织（“一事一议”）的技术创新中心，{article}规定相关标准条件可适当放宽，"
-                "是否按放宽条件通过由评审人员决定")
+        return say("该中心为定向组织（“一事一议”）的技术创新中心，%(article)s规定相关标准条件可适当放宽，"
+                   "是否按放宽条件通过由评审人员决定", article=article)
     return ""
 
 
@@ -62,15 +63,16 @@ def director_fulltime(profile: Profile, rules: PolicyData) -> CheckResult:
     if fulltime is None:
         return reader.unusable(rule, article, subject)
     if fulltime:
-        return CheckResult(rule, article, True, f"主任（总经理）为技术创新中心的全职全时工作人员，符合{article}", [])
+        return CheckResult(rule, article, True, say("主任（总经理）为技术创新中心的全职全时工作人员，符合%(article)s",
+                                                    article=article), [])
     executive = reader.boolean("executive_director_fulltime", "是否设立全职全时在中心工作的执行主任")
     if executive is None:
         return reader.unusable(rule, article, subject)
     if executive:
-        return CheckResult(rule, article, True, f"主任（总经理）为兼职人员，已设立全职全时在技术创新中心工作的执行主任，"
-                                                f"符合{article}", [])
-    return CheckResult(rule, article, False, f"主任（总经理）为兼职人员，且未设立全职全时在技术创新中心工作的执行主任；"
-                                             f"{article}要求此时设立执行主任 1 名", [])
+        return CheckResult(rule, article, True, say("主任（总经理）为兼职人员，已设立全职全时在技术创新中心工作的执行主任，"
+                                                    "符合%(article)s", article=article), [])
+    return CheckResult(rule, article, False, say("主任（总经理）为兼职人员，且未设立全职全时在技术创新中心工作的执行主任；"
+                                                 "%(article)s要求此时设立执行主任 1 名", article=article), [])
 
 
 @check(POLICY)
@@ -82,9 +84,11 @@ def director_no_other_platform(profile: Profile, rules: PolicyData) -> CheckResu
     if elsewhere is None:
         return reader.unusable(rule, article, "主任不在其他国家和自治区级科技创新平台担任主任")
     if elsewhere:
-        return CheckResult(rule, article, False, f"主任（总经理）在其他国家或自治区级科技创新平台担任主任，"
-                                                 f"{article}规定不得兼任（设立执行主任不能替代这一要求）", [])
-    return CheckResult(rule, article, True, f"主任（总经理）未在其他国家和自治区级科技创新平台担任主任，符合{article}", [])
+        return CheckResult(rule, article, False, say("主任（总经理）在其他国家或自治区级科技创新平台担任主任，"
+                                                     "%(article)s规定不得兼任（设立执行主任不能替代这一要求）",
+                                                     article=article), [])
+    return CheckResult(rule, article, True, say("主任（总经理）未在其他国家和自治区级科技创新平台担任主任，符合%(article)s",
+                                                article=article), [])
 
 
 @check(POLICY)
@@ -97,17 +101,20 @@ def single_hired_share(profile: Profile, rules: PolicyData) -> CheckResult:
     fixed = reader.number("fulltime_fixed_staff", "专职固定人员人数", integer=True)
     single = reader.number("single_hired_staff", "单聘人员人数", integer=True)
     if fixed is None or single is None:
-        return reader.unusable(rule, article, f"单聘人员占专职固定人员的比例不低于 {shown}")
+        return reader.unusable(rule, article, say("单聘人员占专职固定人员的比例不低于 %(share)s", share=shown))
     if fixed == 0:
-        return CheckResult(rule, article, False, f"专职固定人员为 0 人，无法计算单聘人员比例；{article}要求单聘人员"
-                                                 f"占专职固定人员的比例不低于 {shown}", [])
+        return CheckResult(rule, article, False, say("专职固定人员为 0 人，无法计算单聘人员比例；%(article)s要求单聘人员"
+                                                     "占专职固定人员的比例不低于 %(share)s", article=article,
+                                                     share=shown), [])
     if single > fixed:
-        return CheckResult(rule, article, False, f"单聘人员 {fmt(single)} 人多于专职固定人员 {fmt(fixed)} 人，"
-                                                 f"数据不一致，请核对后再按{article}核对", [])
+        return CheckResult(rule, article, False, say("单聘人员 %(single)s 人多于专职固定人员 %(fixed)s 人，"
+                                                     "数据不一致，请核对后再按%(article)s核对", single=fmt(single),
+                                                     fixed=fmt(fixed), article=article), [])
     passed = single / fixed >= minimum
     verdict = "不低于" if passed else "低于"
-    reason = (f"单聘人员 {fmt(single)} 人，占专职固定人员 {fmt(fixed)} 人的 {percent(single, fixed)}，"
-              f"{verdict}{article}要求的 {shown}")
+    reason = say("单聘人员 %(single)s 人，占专职固定人员 %(fixed)s 人的 %(percent)s，%(verdict)s%(article)s要求的 %(share)s",
+                 single=fmt(single), fixed=fmt(fixed), percent=percent(single, fixed), verdict=verdict,
+                 article=article, share=shown)
     return CheckResult(rule, article, passed, reason, [])
 
 
@@ -118,7 +125,7 @@ def _branches(reader: Reader) -> list[dict[str, Any]] | None:
 
 def _branch_name(branch: dict[str, Any], index: int) -> str:
     name = branch.get("name")
-    return f"“{name}”" if isinstance(name, str) and name.strip() else f"第 {index + 1} 个分支机构"
+    return say("“%(name)s”", name=name) if isinstance(name, str) and name.strip() else say("第 %(n)s 个分支机构", n=index + 1)
 
 
 @check(POLICY)
@@ -133,15 +140,16 @@ def branch_count(profile: Profile, rules: PolicyData) -> CheckResult:
     reader = Reader(profile)
     branches = _branches(reader)
     if branches is None:
-        return reader.unusable(rule, article, f"分支机构一般不超过 {most} 个")
+        return reader.unusable(rule, article, say("分支机构一般不超过 %(most)s 个", most=most))
     if not branches:
-        return CheckResult(rule, article, True, f"未设立分支机构；{article}限定分支机构一般不超过 {most} 个，"
-                                                "不要求设立分支机构", [])
+        return CheckResult(rule, article, True, say("未设立分支机构；%(article)s限定分支机构一般不超过 %(most)s 个，"
+                                                    "不要求设立分支机构", article=article, most=most), [])
     if len(branches) <= most:
-        return CheckResult(rule, article, True, f"分支机构 {len(branches)} 个，未超过{article}规定的"
-                                                f"一般不超过 {most} 个", [])
-    return CheckResult(rule, article, False, f"分支机构 {len(branches)} 个，超过{article}规定的一般不超过 {most} 个"
-                                             "（“一般”：提请审议人员注意，不作为未满足的条件）", [], warning=True)
+        return CheckResult(rule, article, True, say("分支机构 %(count)s 个，未超过%(article)s规定的一般不超过 %(most)s 个",
+                                                    count=len(branches), article=article, most=most), [])
+    return CheckResult(rule, article, False, say("分支机构 %(count)s 个，超过%(article)s规定的一般不超过 %(most)s 个"
+                                                 "（“一般”：提请审议人员注意，不作为未满足的条件）", count=len(branches),
+                                                 article=article, most=most), [], warning=True)
 
 
 @check(POLICY)
@@ -149,25 +157,29 @@ def branch_kinds(profile: Profile, rules: PolicyData) -> CheckResult:
     """第十九条: 分支机构一般分为关键核心技术攻关、成果转化、成果示范应用等三类."""
     rule, article = "branch_kinds", str(require(rules, "governance", "branches", "article"))
     known = {str(k): str(v) for k, v in dict(require(rules, "governance", "branches", "kinds")).items()}
-    kinds_text = "、".join(known.values())
+    kinds_text = listing(known.values())
     count_words = common.count_words(len(known))
     reader = Reader(profile)
     branches = _branches(reader)
     if branches is None:
-        return reader.unusable(rule, article, f"分支机构类型为{kinds_text}之一")
+        return reader.unusable(rule, article, say("分支机构类型为%(kinds)s之一", kinds=kinds_text))
     kinds = [
-        reader.text(f"branches[{i}].kind", f"{_branch_name(b, i)}的类型", source=b) for i, b in enumerate(branches)
+        reader.text(f"branches[{i}].kind", say("%(branch)s的类型", branch=_branch_name(b, i)), source=b)
+        for i, b in enumerate(branches)
     ]
     if reader.problems:
-        return reader.unusable(rule, article, f"分支机构类型为{kinds_text}之一")
+        return reader.unusable(rule, article, say("分支机构类型为%(kinds)s之一", kinds=kinds_text))
     if not branches:
-        return CheckResult(rule, article, True, f"未设立分支机构，无需核对分支机构类型（{article}不要求设立分支机构）",
-                           [])
-    wrong = [f"{_branch_name(b, i)}（{k}）" for i, (b, k) in enumerate(zip(branches, kinds, strict=True))
-             if k not in known]
+        return CheckResult(rule, article, True, say("未设立分支机构，无需核对分支机构类型（%(article)s不要求设立分支机构）",
+                                                    article=article), [])
+    wrong = [say("%(branch)s（%(kind)s）", branch=_branch_name(b, i), kind=k)
+             for i, (b, k) in enumerate(zip(branches, kinds, strict=True)) if k not in known]
     if wrong:
-        return CheckResult(rule, article, False, f"分支机构{'、'.join(wrong)}的类型不属于{article}所列的"
-                                                 f"{kinds_text}{count_words}类", [])
-    listed = "、".join(f"{_branch_name(b, i)}（{known[str(k)]}）"
-                      for i, (b, k) in enumerate(zip(branches, kinds, strict=True)))
-    return CheckResult(rule, article, True, f"分支机构{listed}均属于{article}所列的{kinds_text}{count_words}类", [])
+        return CheckResult(rule, article, False, say("分支机构%(branches)s的类型不属于%(article)s所列的%(kinds)s%(count)s类",
+                                                     branches=listing(wrong), article=article, kinds=kinds_text,
+                                                     count=count_words), [])
+    listed = listing(say("%(branch)s（%(kind)s）", branch=_branch_name(b, i), kind=known[str(k)])
+                     for i, (b, k) in enumerate(zip(branches, kinds, strict=True)))
+    return CheckResult(rule, article, True, say("分支机构%(branches)s均属于%(article)s所列的%(kinds)s%(count)s类",
+                                                branches=listed, article=article, kinds=kinds_text,
+                                                count=count_words), [])
