@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.processes.test_nmg2025_annual_report import set_clock, start_report
+from tests.support import set_stored_clock
 
 
 def test_health_needs_no_token(client: FlaskClient) -> None:
@@ -114,6 +116,8 @@ def test_system_clock_cannot_be_moved(database_url: str, people: dict[str, Any],
 def test_demo_command_prints_working_credentials(app: Flask, client: FlaskClient) -> None:
     from app.cli import main
 
+    with app.app_context():  # the demo's history up to April 2024 (the first xpcc center approved on 1 April)
+        set_stored_clock(datetime(2024, 4, 2, 2, 0, tzinfo=UTC))
     result = app.test_cli_runner().invoke(main, ["demo", "--json"])
     assert result.exit_code == 0, result.output
     demo = json.loads(result.output)
@@ -123,14 +127,15 @@ def test_demo_command_prints_working_credentials(app: Flask, client: FlaskClient
     assert by_name["晋中市功能食品技术创新中心"]["status"] == by_name["晋中市新型建材技术创新中心"]["status"] == "proposed"
     assert {"jinzhong_university_applicant", "jinzhong_county_sponsor", "national_comprehensive_sponsor",
             "xpcc_university_applicant"} <= {u["name"] for u in demo["users"]}
-    # xpcc 第十二条5: both demo centers are in their construction period, its timer armed by xpcc_preparation
+    # xpcc 第十二条5: both demo centers are in their construction period, its timer armed by xpcc_preparation from
+    # the approval on: the one approved on 1 April 2024 is in it, the other's approval is still to come
     xpcc = [c for c in demo["centers"] if c["policy"] == "xpcc" and c["status"] != "proposed"]
     assert len(xpcc) == 2 and {c["status"] for c in xpcc} == {"under_construction"}
     admin = next(u for u in demo["users"] if u["name"] == "xpcc_admin")
-    for c in xpcc:
-        running = client.get(f"/api/v1/instances?center_id={c['id']}",
-                             headers={"Authorization": f"Bearer {admin['token']}"}).get_json()
-        assert [i["process_key"] for i in running] == ["xpcc_preparation"]
+    running = {c["name"]: [i["process_key"] for i in client.get(
+        f"/api/v1/instances?center_id={c['id']}", headers={"Authorization": f"Bearer {admin['token']}"}).get_json()]
+        for c in xpcc}
+    assert running == {"兵团示范棉花育种技术创新中心": ["xpcc_preparation"], "兵团示范农业装备技术创新中心": []}
     # national: one center of each category in force, and one of each proposed to try the establishment
     assert sorted((c["status"], c["category"]) for c in demo["centers"] if c["policy"] == "national") == [
         ("established", "comprehensive"), ("established", "field"), ("proposed", "comprehensive"), ("proposed", "field")]

@@ -2,27 +2,46 @@
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime
 from itertools import count
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from app import clock
-from app.errors import DomainError
 from app.extensions import db
 from app.models import Center, CenterOrganisation, Organisation, User
 from app.models.people import ROLES
 from app.services import transactions
+from app.services.infrastructure import demo_story
 from app.services.infrastructure.demo_data import DEMO, PERSON_NAMES, DemoCenter
 from app.services.people.users import create_user, organisation, token_digest
-from app.services.running.starting import begin_instance
-from app.vocabulary import ProcessKey, Role
+from app.vocabulary import Role
 
 
 def seed_demo() -> dict[str, Any]:
-    """Create (or refresh the credentials of) the demo data; returns users with fresh tokens and passwords."""
+    """Create (or refresh the credentials of) the demo data; returns users with fresh tokens and passwords.
+
+    On a database without any process instance the demo centers are created with their history (demo_story):
+    the clock goes back to the first approval and the procedures run to today through the services.
+    """
+    if not demo_story.history_possible():
+        return _seed([])
+    today = clock.now() if clock.is_simulated() else datetime.now(UTC)
+    with demo_story.simulated_clock():
+        began = demo_story.at(min(c.approved_at for d in DEMO.values() for c in d.centers if c.approved_at))
+        if began >= today:  # a rehearsal set before the demo's history: the centers only
+            return _seed([])
+        clock.start_at(began.astimezone(UTC))
+        lived: list[tuple[Center, DemoCenter]] = []
+        result = _seed(lived)
+        demo_story.live(lived, today)
+    return result
+
+
+def _seed(lived: list[tuple[Center, DemoCenter]]) -> dict[str, Any]:
+    """Organisations, centers (the new ones appended to `lived`) and users, committed."""
     users: list[dict[str, Any]] = []
     centers: list[dict[str, Any]] = []
     names = count()
@@ -32,7 +51,7 @@ def seed_demo() -> dict[str, Any]:
         for number, spec in enumerate(demo.centers):
             orgs = {Role.AUTHORITY.value: authority, Role.SUPERVISOR.value: authority}
             orgs.update({role: organisation(name, role, policy) for role, name in spec.organisations.items()})
-            center = _center(policy, spec, orgs)
+            center = _center(policy, spec, orgs, lived)
             centers.append({"id": center.id, "policy": policy, "name": center.name, "status": center.status,
                             "category": center.category})
             if number == 0:
@@ -48,8 +67,10 @@ def seed_demo() -> dict[str, Any]:
     return {"users": users, "centers": centers}
 
 
-def _center(policy: str, spec: DemoCenter, orgs: dict[str, Organisation]) -> Center:
-    """The demo center named `spec.name`, created when missing; one seeded before a role existed gets that role."""
+def _center(policy: str, spec: DemoCenter, orgs: dict[str, Organisation],
+            lived: list[tuple[Center, DemoCenter]]) -> Center:
+    """The demo center named `spec.name`, created when missing (and added to `lived`); one seeded before a role
+    existed gets that role."""
     center = db.session.scalar(select(Center).where(Center.name == spec.name))
     if center is None:
         center = Center(
@@ -59,12 +80,7 @@ def _center(policy: str, spec: DemoCenter, orgs: dict[str, Organisation]) -> Cen
         center.organisations = [CenterOrganisation(role=r, organisation_id=o.id) for r, o in orgs.items()]
         db.session.add(center)
         db.session.flush()
-        for procedure in spec.running:  # needs the processes deployed (scripts/run deploys before the demo)
-            try:
-                begin_instance(None, str(ProcessKey(policy, procedure)), center, {}, clock.now(), started_by="demo")
-            except DomainError as err:
-                raise DomainError(_("演示中心 %(name)s 的程序未能启动（请先部署流程）：%(reason)s",
-                                    name=spec.name, reason=err.message)) from err
+        lived.append((center, spec))
         return center
     present = {o.role for o in center.organisations}
     center.organisations.extend(
