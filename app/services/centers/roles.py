@@ -9,11 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.models import Center, CenterOrganisation
 from app.services import transactions
+
+# built once with a bound parameter: SQLAlchemy keys a statement of literal values for its cache on every call
+_ROLES = (select(Center.policy, CenterOrganisation.role, CenterOrganisation.organisation_id)
+          .outerjoin(CenterOrganisation, CenterOrganisation.center_id == Center.id)
+          .where(Center.id == bindparam("center_id")))
 
 
 @dataclass(frozen=True)
@@ -33,11 +38,7 @@ def center_roles(center_id: int) -> CenterRoles | None:
     commit, rollback, or an ORM change of a center or its organisations (`transactions.per_transaction`)."""
     known = _memo()
     if center_id not in known:
-        rows = db.session.execute(
-            select(Center.policy, CenterOrganisation.role, CenterOrganisation.organisation_id)
-            .outerjoin(CenterOrganisation, CenterOrganisation.center_id == Center.id)
-            .where(Center.id == center_id)
-        ).all()
+        rows = db.session.execute(_ROLES, {"center_id": center_id}).all()
         known[center_id] = CenterRoles(rows[0].policy, {r.role: r.organisation_id for r in rows if r.role}) \
             if rows else None
     return known[center_id]

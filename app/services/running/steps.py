@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select, update
+from sqlalchemy import Select, bindparam, insert, select, update
 
 from app.engine.runtime import Workflow
 from app.engine.views import StepOutcome
@@ -20,11 +20,15 @@ from app.services.infrastructure.definitions import process_for_definition
 from app.services.running.effects import Starter, apply_effects
 from app.vocabulary import ACTIVE_STATUSES, InstanceStatus, TaskState, TimerState
 
+# built once per dialect with a bound id: a statement of literal values is keyed for SQLAlchemy's cache per call
+_LOCK_QUERY: dict[str, Select[tuple[ProcessInstance]]] = {}
+
 
 def lock_instance(instance_id: int) -> ProcessInstance:
     """Load an instance holding its row lock (PostgreSQL FOR UPDATE; SQLite holds the write lock already)."""
-    query = select(ProcessInstance).where(ProcessInstance.id == instance_id)
-    instance = db.session.scalar(transactions.lock(query).execution_options(populate_existing=True))
+    query = transactions.lock(select(ProcessInstance).where(ProcessInstance.id == bindparam("instance_id")))
+    statement = _LOCK_QUERY.setdefault(transactions.dialect(), query.execution_options(populate_existing=True))
+    instance = db.session.scalar(statement, {"instance_id": instance_id})
     if instance is None:
         raise NotFound(_("流程实例不存在：%(id)s", id=instance_id))
     return instance

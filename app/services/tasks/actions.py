@@ -13,24 +13,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
 from app.engine.runtime import EngineError, TaskNotReady
 from app.errors import Conflict, InvalidSubmission, PreconditionFailed, ProcessError
-from app.extensions import db
 from app.models import HumanTask, ProcessInstance, StoredFile, User
 from app.services import transactions
 from app.services.infrastructure import files as file_store
 from app.services.infrastructure import forms
 from app.services.infrastructure.files import Upload
-from app.services.people import access
 from app.services.running.starting import begin_instance
 from app.services.running.steps import lock_instance, open_workflow, record_step, require_active
 from app.services.tasks import attachments
 from app.services.tasks.attachments import NewFile
-from app.services.tasks.lookup import workable_task
+from app.services.tasks.lookup import workable_ready_tasks, workable_task
 from app.vocabulary import TaskState
 
 
@@ -183,7 +180,7 @@ def complete_and_next(
         task.draft = None
         record_step(instance, workflow, outcome, "system", now, start=begin_instance,
                     submitted={task.task_uuid: user.username})
-        nexts.extend(_next_tasks(user, instance.id))
+        nexts.extend(workable_ready_tasks(user, instance.id))
 
     try:
         _finish(work, stored)
@@ -195,13 +192,6 @@ def complete_and_next(
         raise ProcessError(_("流程在元素 %(element)s 处出错：%(reason)s", element=err.element_id, reason=err.reason),
                            {"element_id": [err.element_id]}) from err
     return Completed(task, instance.status, instance.version, nexts)
-
-
-def _next_tasks(user: User, instance_id: int) -> list[HumanTask]:
-    """The instance's ready tasks the caller may work on, in the order they became ready."""
-    ready = db.session.scalars(select(HumanTask).where(
-        HumanTask.instance_id == instance_id, HumanTask.state == TaskState.READY).order_by(HumanTask.id))
-    return [t for t in ready if access.may_work_on(user, t)]
 
 
 def _validate(task: HumanTask, schema: dict[str, Any], data: dict[str, Any], fresh: Sequence[NewFile]) -> None:
