@@ -23,6 +23,7 @@ from app.services.running import instance_admin
 from app.vocabulary import LANE_ROLES
 from app.web import form_messages
 from app.web.auth import current_staff, login_required
+from app.web.diagram_names import localised_bpmn
 
 bp = Blueprint("monitor", __name__, url_prefix="/monitor")
 
@@ -124,10 +125,12 @@ def _instance_page(instance_id: int, forms: dict[str, ActionForm] | None = None,
         if action not in forms:
             forms[action] = ActionForm(formdata=None)
         forms[action].version.data = str(detail.instance.version)
+    lanes = {role: str(ROLE_LABELS[role]) for role in LANE_ROLES}
+    diagram = {**detail.diagram_data(), "labels": {"due": _("到期"), "lanes": lanes},
+               "xml": localised_bpmn(detail.bpmn_xml)}
     return render_template("monitor/instance.html", detail=detail, forms=forms, actions=ACTIONS, error=error,
                            states=states_by_name(detail.element_states, element_names(detail.bpmn_xml)),
-                           subject=subject(detail.instance.business_key),
-                           lanes={role: str(ROLE_LABELS[role]) for role in LANE_ROLES}), status
+                           subject=subject(detail.instance.business_key), diagram=diagram), status
 
 
 @bp.get("/instances/<int:instance_id>")
