@@ -190,7 +190,7 @@ DEMO: dict[str, DemoPolicy] = {
              Role.LOCAL_AUTHORITY: "包头市科学技术局", **_lanes("内蒙古自治区稀土功能材料技术创新中心")},
             date(2023, 10, 1), date(2023, 10, 1),
             # 三(六)2: three full years on, the scheduler started the evaluation; the materials are with the experts
-            story=(Step(date(2026, 10, 12), "evaluation", until="expert_evaluation"),),
+            story=(Step(date(2026, 10, 19), "evaluation", until="expert_evaluation"),),
             overdue_report=2025,  # 三(六)1: due by 31 March 2026, never submitted: escalated to the supervisor
         ),
     )),

@@ -35,9 +35,11 @@ from app.services.time import deadlines
 from app.services.time.tick import run_tick
 from app.vocabulary import OPEN_STATUSES, REPORTING_STATUSES, TaskState, TimerState, business_key
 
-WEEK = timedelta(days=7)
-# a report is submitted this long before it is due: after its start (61 days before), before its reminder (30)
-REPORT_SUBMITTED_BEFORE_DUE = timedelta(days=50)
+# the scheduler's recurring starts are run this often (timers fire at their own moments)
+TICKS = timedelta(days=14)
+# a report is submitted this long before it is due: after its start (60 days before, by the next tick at the
+# latest), and reviewed (a day a step) before its reminder (30 days before)
+REPORT_SUBMITTED_BEFORE_DUE = timedelta(days=40)
 
 
 @dataclass(frozen=True)
@@ -111,15 +113,18 @@ def _scenes(centers: list[tuple[Center, DemoCenter]], today: datetime) -> Iterat
                 yield Scene(submitted, center, Step(submitted.date(), "annual_report"), report_year=year)
 
 
-def _advance(target: datetime) -> None:
-    """Move the clock to `target` as time passes: every timer fires at its moment, the recurring starts weekly."""
+def _advance(target: datetime, *, tick_at_target: bool = True) -> None:
+    """Move the clock to `target` as time passes: every timer fires at its moment, the recurring starts every
+    `TICKS` (and at `target`, unless told not to: the next tick starts what came due meanwhile)."""
     while (now := clock.now()) < target:
         following = db.session.scalar(select(func.min(Timer.due_at)).where(
             Timer.state == TimerState.WAITING, Timer.due_at > now))
-        moment = min(target, now + WEEK, *([following + timedelta(seconds=1)] if following else []))
+        timer_due = following is not None and following + timedelta(seconds=1) <= min(target, now + TICKS)
+        moment = min(target, now + TICKS, *([following + timedelta(seconds=1)] if following else []))
         clock.set_simulated(moment)
         transactions.commit_and_expire()
-        run_tick()
+        if timer_due or moment < target or tick_at_target:
+            run_tick()
 
 
 def _play(scene: Scene) -> None:
@@ -134,7 +139,7 @@ def _play(scene: Scene) -> None:
     while (task := _next_task(instance.id)) is not None and task.element_id != step.until:
         data, uploads = _form(center, task, step)
         actions.complete(_person(center, str(task.lane), task.organisation_id), task.id, data, new_files=uploads)
-        _advance(clock.now() + timedelta(days=1))
+        _advance(clock.now() + timedelta(days=1), tick_at_target=False)
     if step.until is not None and (task is None or task.element_id != step.until):
         raise DomainError(_("演示中心 %(name)s 的 %(key)s 未停在 %(until)s", name=center.name, key=key, until=step.until))
 
