@@ -46,7 +46,7 @@ def claim(task_id: int) -> Any:
         task = actions.claim(current_staff(), task_id)
     except Conflict as err:
         return render_task(task_id, alert=err.message, status=409)
-    flash(_("已认领：%(name)s", name=task.name), "success")
+    flash(_("已认领：%(name)s", name=_(task.name)), "success")  # the step name in the user's language
     return redirect(safe_next(request.form.get("next"), f"/tasks/{task_id}"))
 
 
@@ -58,5 +58,5 @@ def unclaim(task_id: int) -> Any:
         task = actions.unclaim(current_staff(), task_id)
     except Conflict as err:
         return render_task(task_id, alert=err.message, status=409)
-    flash(_("已放弃认领：%(name)s", name=task.name), "info")
+    flash(_("已放弃认领：%(name)s", name=_(task.name)), "info")
     return redirect(safe_next(request.form.get("next"), "/"))

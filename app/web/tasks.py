@@ -63,7 +63,7 @@ def submit(task_id: int) -> Any:
     except Conflict as err:
         return render_task(task_id, alert=err.message, status=409)
     if complete:
-        flash(_("已提交：%(name)s", name=task.name), "success")
+        flash(_("已提交：%(name)s", name=_(task.name)), "success")  # the step name in the user's language
         return redirect(url_for("inbox.index"))
     flash(_("草稿已保存"), "success")
     return redirect(url_for("task_pages.show", task_id=task_id))
