@@ -18,6 +18,7 @@ from app.services.centers import roles
 from app.services.centers.roles import center_roles
 from app.services.infrastructure.definitions import process_for_definition
 from app.services.running.effects import Starter, apply_effects
+from app.services.running.rows import write_columns
 from app.vocabulary import ACTIVE_STATUSES, InstanceStatus, TaskState, TimerState
 
 # built once per dialect with a bound id: a statement of literal values is keyed for SQLAlchemy's cache per call
@@ -58,13 +59,13 @@ def record_step(
     dominates the cost of a step (see scripts/bench).
     """
     submitted = submitted or {}
-    instance.state = workflow.dumps()
     status = workflow.status
+    written: dict[str, Any] = {"state": workflow.dumps(), "updated_at": now}
     if instance.status != status and instance.status in ACTIVE_STATUSES:
         if status == InstanceStatus.COMPLETED:
-            instance.completed_at = now
-        instance.status = status
-    instance.updated_at = now
+            written["completed_at"] = now
+        written["status"] = status
+    write_columns(instance, written)  # one UPDATE, version-checked (a stale writer: StaleDataError)
     events: list[dict[str, Any]] = []
     with db.session.no_autoflush:
         _sync_human_tasks(instance, workflow, outcome, now, set(submitted), events)

@@ -23,6 +23,7 @@ from app.services import transactions
 from app.services.infrastructure import files as file_store
 from app.services.infrastructure import forms
 from app.services.infrastructure.files import Upload
+from app.services.running.rows import write_columns
 from app.services.running.starting import begin_instance
 from app.services.running.steps import lock_instance, open_workflow, record_step, require_active
 from app.services.tasks import attachments
@@ -176,8 +177,8 @@ def complete_and_next(
         now = clock.now()
         workflow = open_workflow(instance)
         outcome = workflow.complete(task.task_uuid, data, now)
-        task.state, task.completed_at, task.completed_by, task.data = TaskState.COMPLETED, now, user.username, data
-        task.draft = None
+        write_columns(task, {"state": TaskState.COMPLETED, "completed_at": now, "completed_by": user.username,
+                             "data": data, "draft": None})
         record_step(instance, workflow, outcome, "system", now, start=begin_instance,
                     submitted={task.task_uuid: user.username})
         nexts.extend(workable_ready_tasks(user, instance.id))
