@@ -8,7 +8,8 @@ object on stdout.
 
 Phases, on a fresh SQLite database in a temporary directory (removed at the end), each N instances
 of benchmarks/three_tasks.bpmn (start + 3 task completions) after W uncounted warm-up instances:
-  http     `tic serve --workers 1 --threads 1` (gunicorn gthread worker, one thread, keep-alive), driven with requests on 127.0.0.1
+  http     `tic serve --workers 1 --threads 1` (gunicorn gthread worker, one thread, keep-alive) on 127.0.0.1, driven
+           with requests and, interleaved, with a lean http.client keep-alive client (reported apart: http_lean_*)
   wsgi     the same requests through Flask's test client in-process (no socket, no gunicorn)
   service  `instances.start_instance` / `actions.complete` in-process, inside one app context
   engine   SpiffWorkflow alone: deserialize + run the ready user task + engine steps + serialize
@@ -40,6 +41,7 @@ from bench_common import (
     PROCESS_KEY,
     PROFILE_TOP,
     BenchError,
+    LeanClient,
     Server,
     _json,
     _ready,
@@ -48,6 +50,8 @@ from bench_common import (
     prepare,
 )
 from bench_report import profile_report, summarise, table
+
+ROUND = 5  # instance pairs per client and round in the HTTP phase
 
 
 def drive_api(client: Any, base: str, seeded: dict[str, Any], n: int, warmup: int,
@@ -108,15 +112,33 @@ def drive_api(client: Any, base: str, seeded: dict[str, Any], n: int, warmup: in
     return times
 
 
-def http_phase(env: dict[str, str], seeded: dict[str, Any], tmp: Path, n: int, warmup: int) -> dict[str, list[float]]:
+def http_phase(env: dict[str, str], seeded: dict[str, Any], tmp: Path, n: int,
+               warmup: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """The same server driven by two clients, interleaved in rounds of 10 instances: `requests` (the figures the
+    targets name) and a lean http.client keep-alive client (what the server costs without requests' overhead)."""
     import requests
 
     server = Server(env, tmp / "server.log")
     try:
         with requests.Session() as session:  # keep-alive, as far as the server allows
             server.wait_healthy(session)
-            log(f"http: server on port {server.port} (pid {server.proc.pid}); {warmup} warm-up + {n} instances")
-            return drive_api(session, server.base, seeded, n, warmup)
+            lean = LeanClient(server.base)
+            log(f"http: server on port {server.port} (pid {server.proc.pid}); {warmup} warm-up + {n} instances "
+                "per client (requests, http.client), interleaved")
+            clients: list[Any] = [session, lean]
+            for client in clients:
+                drive_api(client, server.base, seeded, 0, warmup)
+            times: list[dict[str, list[float]]] = [{}, {}]
+            done = 0
+            while done < n:
+                pairs = min(ROUND, n - done)  # drive_api runs 2 x pairs instances (with and without the GET)
+                for k, client in enumerate(clients if done % 2 == 0 else clients[::-1]):
+                    which = k if done % 2 == 0 else 1 - k
+                    for key, values in drive_api(client, server.base, seeded, pairs, 0).items():
+                        times[which].setdefault(key, []).extend(values)
+                done += pairs
+            lean.close()
+            return times[0], times[1]
     except Exception:
         log(f"server log tail:\n{server.log_tail()}")
         raise
@@ -251,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     load_start = os.getloadavg()[0]
     try:
         env, seeded = prepare(tmp)
-        http = http_phase(env, seeded, tmp, args.n, args.warmup)
+        http, http_lean = http_phase(env, seeded, tmp, args.n, args.warmup)
         wsgi = wsgi_phase(env, seeded, args.n, args.warmup)
         service = service_phase(env, seeded, args.n, args.warmup)
         engine = engine_phase(seeded, args.n, args.warmup)
@@ -259,13 +281,13 @@ def main(argv: list[str] | None = None) -> int:
             profiler = cProfile.Profile()
             profiled = min(args.n, 100)
             wsgi_phase(env, seeded, profiled, min(args.warmup, 3), profiler)
-            profile = profile_report(profiler, profiled * len(ELEMENTS))
+            profile = profile_report(profiler, 2 * profiled * len(ELEMENTS))  # drive_api runs 2 x n instances
     except BenchError as err:
         log(f"error: {err}")
         return 1
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    result = summarise(args.n, http, wsgi, service, engine)
+    result = summarise(args.n, http, wsgi, service, engine, http_lean)
     # Other work on the machine shifts every figure: the 1-minute load average says how busy it was.
     result["loadavg_1m_start"], result["loadavg_1m_end"] = round(load_start, 2), round(os.getloadavg()[0], 2)
     if profile:

@@ -3,6 +3,7 @@ and the small statistics helpers (scripts/bench.py, bench_reads.py, bench_inbox.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import shutil
@@ -152,6 +153,62 @@ def _ready(body: dict[str, Any], element: str, what: str) -> int:
 
 
 # ---- phase 1: HTTP ----------------------------------------------------------------------------------
+
+
+class LeanResponse:
+    """What the driver reads of an answer: status, headers, body (the `requests` names)."""
+
+    def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.status_code, self.headers, self.content = status, headers, body
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+class LeanClient:
+    """A minimal HTTP/1.1 client on one keep-alive connection (http.client): what a lean client costs, beside
+    `requests` (its sessions, adapters, cookie jar and header merging cost ~1 ms per call here)."""
+
+    def __init__(self, base: str) -> None:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(base)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+
+    def request(self, method: str, url: str, json_body: Any = None, headers: dict[str, str] | None = None) -> LeanResponse:
+        from urllib.parse import urlsplit
+
+        path = urlsplit(url).path
+        body = None if json_body is None else json.dumps(json_body).encode()
+        sent = {"Accept": "application/json", **(headers or {})}
+        if body is not None:
+            sent["Content-Type"] = "application/json"
+        for attempt in (1, 2):  # the server may close an idle keep-alive connection: reconnect once
+            try:
+                self.connection.request(method, path, body=body, headers=sent)
+                answer = self.connection.getresponse()
+                content = answer.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.connection.close()
+                if attempt == 2:
+                    raise
+        return LeanResponse(answer.status, dict(answer.getheaders()), content)
+
+    def post(self, url: str, json: Any = None, headers: dict[str, str] | None = None) -> LeanResponse:  # noqa: A002
+        return self.request("POST", url, json, headers)
+
+    def get(self, url: str, headers: dict[str, str] | None = None, timeout: float | None = None) -> LeanResponse:
+        return self.request("GET", url, None, headers)
+
+    def close(self) -> None:
+        self.connection.close()
+
 
 
 class Server:

@@ -42,7 +42,7 @@ def profile_report(profiler: cProfile.Profile, completions: int) -> str:
 
 
 def summarise(n: int, http: dict[str, list[float]], wsgi: dict[str, list[float]], service: dict[str, list[float]],
-              engine: dict[str, Any]) -> dict[str, Any]:
+              engine: dict[str, Any], http_lean: dict[str, list[float]] | None = None) -> dict[str, Any]:
     def med(values: list[float]) -> float:
         return round(median(ms(values)), 3)
 
@@ -51,7 +51,8 @@ def summarise(n: int, http: dict[str, list[float]], wsgi: dict[str, list[float]]
 
     http_complete, wsgi_complete = med(http["complete"]), med(wsgi["complete"])
     service_complete, floor = med(service["complete"]), med(engine["complete"])
-    return {
+    lean = http_lean or {}
+    result = {
         "n": n,
         "tasks_per_instance": len(ELEMENTS),
         "http_task_completion_ms_median": http_complete,
@@ -86,7 +87,24 @@ def summarise(n: int, http: dict[str, list[float]], wsgi: dict[str, list[float]]
         "platform": platform.platform(),
         "database": "sqlite",
         "server": "tic serve --workers 1 --threads 1 (gunicorn gthread, one thread)",
+        "http_client": "requests.Session (keep-alive)",
     }
+    if lean.get("complete"):  # the same server and phase, a lean client (http.client, one keep-alive connection)
+        lean_complete = med(lean["complete"])
+        result.update({
+            "http_lean_client": "http.client.HTTPConnection (keep-alive), interleaved with requests",
+            "http_lean_task_completion_ms_median": lean_complete,
+            "http_lean_task_completion_ms_p90": high(lean["complete"]),
+            "http_lean_instance_start_ms_median": med(lean["start"]),
+            "http_lean_instance_get_ms_median": med(lean["get"]),
+            "http_lean_instance_total_ms_median": med(lean["instance"]),
+            "http_lean_instance_total_ms_p90": high(lean["instance"]),
+            "http_lean_instance_total_with_get_ms_median": med(lean["instance_with_get"]),
+            "http_lean_keepalive": not any(lean["closed"]),
+            "http_lean_transport_ms": round(lean_complete - wsgi_complete, 3),
+            "requests_client_overhead_ms": round(http_complete - lean_complete, 3),
+        })
+    return result
 
 
 def table(r: dict[str, Any]) -> str:
@@ -100,6 +118,10 @@ def table(r: dict[str, Any]) -> str:
          "one instance: start + 3 completions, next task from the answer (target <= 25 ms)"),
         ("http_instance_with_get", r["http_instance_total_with_get_ms_median"], None,
          "the same plus 2 GET /instances/{id} (the client before next_tasks)"),
+        *([("http_lean_task_completion", r["http_lean_task_completion_ms_median"],
+            r["http_lean_task_completion_ms_p90"], "the same POST, lean client (http.client keep-alive)"),
+           ("http_lean_instance_total", r["http_lean_instance_total_ms_median"], r["http_lean_instance_total_ms_p90"],
+            "one instance (start + 3 completions), lean client")] if "http_lean_task_completion_ms_median" in r else []),
         ("wsgi_task_completion", r["wsgi_task_completion_ms_median"], None,
          "same POST via Flask test client (no socket)"),
         ("wsgi_instance_start", r["wsgi_instance_start_ms_median"], None, "POST /instances via test client"),
@@ -123,6 +145,9 @@ def table(r: dict[str, Any]) -> str:
         f"{'http/service':<26}{r['ratio_http_to_service']:>11.2f}",
         f"{'wsgi/service':<26}{r['ratio_wsgi_to_service']:>11.2f}   (Flask/flask-smorest/auth layer)",
         f"{'http - wsgi (ms)':<26}{r['http_transport_ms']:>11.3f}   (socket, gunicorn, requests client)",
+        *([f"{'http_lean - wsgi (ms)':<26}{r['http_lean_transport_ms']:>11.3f}   (socket, gunicorn, lean client)",
+           f"{'requests - lean (ms)':<26}{r['requests_client_overhead_ms']:>11.3f}   (what requests adds per call)"]
+          if "http_lean_transport_ms" in r else []),
         rule,
         "http keep-alive: " + ("yes" if r["http_keepalive"]
                                else "no (server answers Connection: close: one TCP connect per request)"),
