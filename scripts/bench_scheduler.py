@@ -3,7 +3,7 @@
 One run prints figures and ratios; it never passes or fails on time. Status lines go to stderr, so
 `--json` leaves exactly one JSON object on stdout.
 
-    scripts/bench-scheduler [--centers N] [--backend sqlite|postgres|both] [--json]
+    scripts/bench-scheduler [--centers N] [--backend sqlite|postgres|both] [--schedulers N] [--json]
 
 pile-up   N centers (default 10,000) whose nmg2025 annual reports fall due at the same instant. One
           instance is started through the service layer; the others are bulk-created from its state
@@ -11,7 +11,9 @@ pile-up   N centers (default 10,000) whose nmg2025 annual reports fall due at th
           clock is moved past the deadline and the scheduler's own code path (claim one instance,
           fire its due timers in due order, commit) runs until nothing is due. Reported: wall time
           until every escalation fired, and the lag of each firing measured from the moment the
-          clock passed the deadline (p50/p99/max).
+          clock passed the deadline (p50/p99/max). With `--schedulers N` the deadline is drained by N
+          `tic scheduler` processes instead (started before the clock moves; this process polls the
+          committed firings every 50 ms) and the exactly-once counts are read back from the trail.
 tick      1,000 and then 100,000 waiting timers, of which 100 are due: the cost of the tick that fires
           the 100, and of an idle tick (nothing due). The ratio 100k/1k must stay near 1: the due
           timers are found through the (state, due_at) index, waiting instances are never loaded.
@@ -23,11 +25,14 @@ import json
 import os
 import re
 import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -45,6 +50,7 @@ from app.models import (  # noqa: E402
     Center,
     CenterOrganisation,
     ClockState,
+    Event,
     HumanTask,
     ProcessInstance,
     Timer,
@@ -54,6 +60,7 @@ from app.services.people.users import organisation  # noqa: E402
 from app.services.running import timers as timer_service  # noqa: E402
 from app.services.running.instances import start_instance  # noqa: E402
 
+TIC = str(Path(sys.executable).parent / "tic")
 PG_ADMIN = os.environ.get("TIC_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 START = datetime(2026, 12, 15, 1, 0, tzinfo=UTC)  # 2026-12-15 09:00 China time: reports on 2026 are open
@@ -182,8 +189,68 @@ def drain(now_wall: float, batch: int = timer_service.BATCH) -> tuple[int, list[
         lags.extend([(time.perf_counter() - now_wall) * 1000] * count)
 
 
-def pile_up(backend: str, centers: int, batch: int = timer_service.BATCH) -> dict[str, Any]:
-    """N reports due at one instant; the clock passes the deadline; time until all escalations fired."""
+def start_schedulers(url: str, count: int) -> list[subprocess.Popen[bytes]]:
+    """`count` `tic scheduler` processes on `url` (simulated clock), each in its own process group."""
+    env = {**os.environ, "TIC_DATABASE_URL": url, "TIC_CLOCK": "simulated", "TIC_SCHEDULER": "0",
+           "TIC_SCHEDULER_INTERVAL": "0.2", "TIC_EMAIL": "0"}
+    return [subprocess.Popen([TIC, "scheduler"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             start_new_session=True) for _ in range(count)]
+
+
+def stop_schedulers(procs: list[subprocess.Popen[bytes]]) -> None:
+    """SIGTERM each scheduler's process group (started here), SIGKILL after 20 s."""
+    for proc in procs:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+
+
+def watch_firings(url: str, expected: int, limit_s: float) -> tuple[int, list[float], float]:
+    """Poll the committed deadline firings every 50 ms from now; returns (fired, lag ms of each, seconds)."""
+    engine = create_engine(url)
+    began, lags, seen = time.perf_counter(), [], 0
+    try:
+        while time.perf_counter() - began < limit_s:
+            with engine.connect() as conn:
+                fired = conn.execute(select(func.count()).select_from(Timer).where(
+                    Timer.element_id == "timer_overdue", Timer.state == "fired")).scalar_one()
+            elapsed = (time.perf_counter() - began) * 1000
+            lags.extend([elapsed] * (fired - seen))
+            seen = fired
+            if fired >= expected:
+                break
+            time.sleep(0.05)
+    finally:
+        engine.dispose()
+    return seen, lags, time.perf_counter() - began
+
+
+def exactly_once(url: str) -> dict[str, Any]:
+    """From the database: deadline firings per instance (each once, none twice) and how the schedulers split them."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        per_instance = Counter(conn.execute(select(Event.instance_id).where(
+            Event.kind == "timer_fired", Event.element_id == "timer_overdue")).scalars())
+        by_worker = Counter(conn.execute(select(Timer.claimed_by).where(
+            Timer.element_id == "timer_overdue", Timer.state == "fired")).scalars())
+    engine.dispose()
+    return {"fired_once": sum(1 for n in per_instance.values() if n == 1),
+            "fired_twice_or_more": sum(1 for n in per_instance.values() if n > 1),
+            "firings_by_scheduler": sorted(by_worker.values(), reverse=True)}
+
+
+def pile_up(backend: str, centers: int, batch: int = timer_service.BATCH, schedulers: int = 0) -> dict[str, Any]:
+    """N reports due at one instant; the clock passes the deadline; time until all escalations fired.
+
+    `schedulers` 0: this process drains `batch` instances per transaction (the scheduler's own loop, timed per batch commit); N: N `tic scheduler`
+    processes (their own batch size), started before the clock moves, drain while this process polls the
+    committed firings (lag resolution 50 ms)."""
+    extra: dict[str, Any] = {}
     with database(backend) as url:
         app = make_app(url)
         with app.app_context():
@@ -193,10 +260,24 @@ def pile_up(backend: str, centers: int, batch: int = timer_service.BATCH) -> dic
             # remind_at fell 30 days before: fire the reminders first, then measure the deadline itself
             set_clock(DUE - timedelta(days=1))
             drain(time.perf_counter())
-            set_clock(DUE + timedelta(seconds=1))
-            passed = time.perf_counter()
-            fired, lags = drain(passed, batch)
-            total = time.perf_counter() - passed
+            if schedulers:
+                db.session.remove()
+                db.engine.dispose()
+                procs = start_schedulers(url, schedulers)
+                try:
+                    time.sleep(8)  # the processes start (imports, app) and tick idle before the clock moves
+                    with app.app_context():
+                        set_clock(DUE + timedelta(seconds=1))
+                    fired, lags, total = watch_firings(url, centers, limit_s=max(600.0, centers / 5))
+                    extra = {"schedulers": schedulers, "schedulers_alive": all(p.poll() is None for p in procs)}
+                finally:
+                    stop_schedulers(procs)
+                extra.update(exactly_once(url))
+            else:
+                set_clock(DUE + timedelta(seconds=1))
+                passed = time.perf_counter()
+                fired, lags = drain(passed, batch)
+                total = time.perf_counter() - passed
             escalations = db.session.scalar(select(func.count()).select_from(HumanTask).where(
                 HumanTask.element_id == "escalate_overdue", HumanTask.state == "ready"))
             db.session.remove()
@@ -206,7 +287,7 @@ def pile_up(backend: str, centers: int, batch: int = timer_service.BATCH) -> dic
         "escalation_tasks": escalations, "seconds_until_all_fired": round(total, 2),
         "firings_per_second": round(fired / total, 1) if total else None,
         "lag_ms_p50": round(quantile(lags, 0.5), 1), "lag_ms_p99": round(quantile(lags, 0.99), 1),
-        "lag_ms_max": round(max(lags), 1) if lags else None,
+        "lag_ms_max": round(max(lags), 1) if lags else None, **extra,
     }
 
 
@@ -267,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=("pile-up", "tick"), help="run one of the two benchmarks")
     parser.add_argument("--batch", type=int, default=timer_service.BATCH,
                         help="instances fired per transaction (1: one per transaction, as before issue 16)")
+    parser.add_argument("--schedulers", type=int, default=0,
+                        help="pile-up drained by N `tic scheduler` processes (0: in this process)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
@@ -274,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
                               "load_average_start": os.getloadavg()[0]}
     for backend in backends:
         if args.only != "tick":
-            result["pile_up"].append(pile_up(backend, args.centers, args.batch))
+            result["pile_up"].append(pile_up(backend, args.centers, args.batch, args.schedulers))
             log(f"[{backend}] pile-up: {json.dumps(result['pile_up'][-1], ensure_ascii=False)}")
         if args.only != "pile-up":
             result["tick"].append(tick_cost(backend, args.repeats))

@@ -1,11 +1,19 @@
 """Start recurring procedures: each year's annual report, each cycle's evaluation and each construction & operation
-cycle's plan (a policy's `operation_cycle`), for every center that owes one."""
+cycle's plan (a policy's `operation_cycle`), for every center that owes one.
+
+Run on every scheduler tick, so they do not load every center each time: SQL keeps the centers a start could be
+due for (the policy's procedure deployed, a status that allows it, a report window that has opened, a first cycle
+that has run out) and the annual reports already started; only those centers are read, without their
+organisations, and everything is decided before the read transaction ends (the starts then write).
+"""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import lazyload
 
 from app import clock
 from app.errors import DomainError
@@ -16,9 +24,10 @@ from app.services.centers import lifecycle
 from app.services.centers.policies import policy
 from app.services.running.instances import start_instance
 from app.services.time import cycles, deadlines
-from app.vocabulary import REPORTING_STATUSES, Procedure, ProcessKey, business_key
+from app.vocabulary import REPORTING_STATUSES, Policy, Procedure, ProcessKey, business_key
 
 DEFAULT_LEAD_DAYS = 60
+CHUNK = 500  # centers read per query
 
 
 def _lead(policy_key: str) -> timedelta:
@@ -27,50 +36,77 @@ def _lead(policy_key: str) -> timedelta:
     return timedelta(days=max(int(rule.get("start_days_before", DEFAULT_LEAD_DAYS)), reminder + 1))
 
 
+def _deployed(procedure: str) -> dict[str, str]:
+    """Policy -> process key of `procedure` for every policy with a deployed version of it."""
+    suffix = f"_{procedure}"
+    keys = db.session.scalars(select(ProcessDefinition.key).where(ProcessDefinition.key.like(f"%{suffix}")).distinct())
+    return {key.removesuffix(suffix): key for key in keys if key.endswith(suffix)}
+
+
+def _centers(where: ColumnElement[bool]) -> list[Center]:
+    """The centers matching `where` in id order, without their organisations (loaded only if used)."""
+    query: Select[tuple[Center]] = select(Center).where(where).options(lazyload(Center.organisations))
+    return list(db.session.scalars(query.order_by(Center.id)))
+
+
+def _centers_by_id(ids: Iterable[int]) -> list[Center]:
+    ordered = sorted(ids)
+    found: list[Center] = []
+    for start in range(0, len(ordered), CHUNK):
+        found += _centers(Center.id.in_(ordered[start:start + CHUNK]))
+    return found
+
+
 def start_annual_reports() -> list[int]:
     """Start the annual-report instance of every center that owes one and whose start window opened."""
     now = clock.now()
-    deployed = set(db.session.scalars(select(ProcessDefinition.key).distinct()))
-    centers = list(db.session.scalars(select(Center).where(Center.status.in_(REPORTING_STATUSES))))
-    existing = set(db.session.scalars(
-        select(ProcessInstance.business_key).where(ProcessInstance.process_key.like("%_annual_report"))
-    ))
-    transactions.rollback()
-    started = []
     year_now = now.astimezone(clock.CHINA).year
-    for center in centers:
-        key = f"{center.policy}_annual_report"
-        if key not in deployed:
-            continue
-        for year in (year_now - 1, year_now):
-            if f"{key}:{center.id}:{year}" in existing or not _window_open(center, year, now):
-                continue
-            instance_id = _start(center, key, {"report_year": year})
-            if instance_id is not None:
-                started.append(instance_id)
-    return started
+    years_open = {p: years for p in _deployed(Procedure.ANNUAL_REPORT)
+                  if (years := [y for y in (year_now - 1, year_now) if _window_opened(p, y, now)])}
+    due: list[tuple[int, str, int]] = []
+    if years_open:
+        existing = set(db.session.scalars(select(ProcessInstance.business_key).where(
+            ProcessInstance.process_key.like("%_annual_report"),
+            or_(*(ProcessInstance.business_key.like(f"%:{y}") for y in {y for ys in years_open.values() for y in ys})),
+        )))
+        owing: dict[int, list[int]] = {}
+        for year in sorted({y for ys in years_open.values() for y in ys}):
+            policies = [p for p, ys in years_open.items() if year in ys]
+            for center_id, policy_key in db.session.execute(select(Center.id, Center.policy).where(
+                    Center.status.in_(REPORTING_STATUSES), Center.policy.in_(policies),
+                    or_(Center.approved_at.is_(None), Center.approved_at < date(year + 1, 1, 1)))):  # approved by then
+                if f"{policy_key}_annual_report:{center_id}:{year}" not in existing:
+                    owing.setdefault(center_id, []).append(year)
+        due = [(center.id, f"{center.policy}_annual_report", year) for center in _centers_by_id(owing)
+               for year in owing[center.id] if deadlines.owes_annual_report(center, year)]
+    transactions.rollback()  # the read ends: each start below is its own writing transaction
+    return [i for center_id, key, year in due if (i := _start(center_id, key, {"report_year": year})) is not None]
 
 
 def start_evaluations() -> list[int]:
     """Start the periodic evaluation of every center whose cycle has fallen due, once per center and cycle."""
     now = clock.now()
-    deployed = set(db.session.scalars(select(ProcessDefinition.key).distinct()))
-    existing = set(db.session.scalars(
-        select(ProcessInstance.business_key).where(ProcessInstance.process_key.like("%_evaluation"))
-    ))
-    centers = [c for c in db.session.scalars(select(Center).order_by(Center.id))
-               if str(ProcessKey(c.policy, Procedure.EVALUATION)) in deployed and _may_be_evaluated(c)]
+    today = now.astimezone(clock.CHINA).date()
+    deployed = _deployed(Procedure.EVALUATION)
+    filters = []
+    for policy_key in deployed:
+        rule = policy(policy_key).get("evaluation") or {}
+        states = _start_states(policy_key, Procedure.EVALUATION)
+        base = _base_date(rule)
+        if states and "cycle_years" in rule and base is not None:  # the first cycle has run out: base years back
+            filters.append(and_(Center.policy == policy_key, Center.status.in_(states),
+                                base <= _years_before(today, int(rule["cycle_years"]))))
+    due: list[tuple[int, str, int]] = []
+    if filters:
+        existing = set(db.session.scalars(
+            select(ProcessInstance.business_key).where(ProcessInstance.process_key.like("%_evaluation"))))
+        for center in _centers(or_(*filters)):
+            key = deployed[center.policy]
+            cycle = deadlines.evaluation_due_cycle(center, now)
+            if cycle is not None and business_key(key, {"center_id": center.id, "cycle": cycle.number}) not in existing:
+                due.append((center.id, key, cycle.number))
     transactions.rollback()
-    started = []
-    for center in centers:
-        key = str(ProcessKey(center.policy, Procedure.EVALUATION))
-        cycle = deadlines.evaluation_due_cycle(center, now)
-        if cycle is None or business_key(key, {"center_id": center.id, "cycle": cycle.number}) in existing:
-            continue
-        instance_id = _start(center, key, {"cycle": cycle.number})
-        if instance_id is not None:
-            started.append(instance_id)
-    return started
+    return [i for center_id, key, number in due if (i := _start(center_id, key, {"cycle": number})) is not None]
 
 
 def start_operation_cycles() -> list[int]:
@@ -80,48 +116,61 @@ def start_operation_cycles() -> list[int]:
     has run out the next one's plan is due; with `admission` (national 第三十条) only once the center is admitted.
     """
     now = clock.now()
+    today = now.astimezone(clock.CHINA).date()
     deployed = set(db.session.scalars(select(ProcessDefinition.key).distinct()))
-    candidates: list[tuple[Center, str, int]] = []
-    for center in db.session.scalars(select(Center).order_by(Center.id)):
-        procedure = str(cycles.operation_rule(center.policy).get("procedure") or "")
-        key = str(ProcessKey(center.policy, procedure))
-        if not procedure or key not in deployed or not _may_start(center, procedure):
-            continue
-        cycle = cycles.current_operation_cycle(center, now)
-        if cycle is not None and cycles.admitted(center, cycle.number):
-            candidates.append((center, key, cycle.number))
-    existing = set(db.session.scalars(select(ProcessInstance.business_key).where(
-        ProcessInstance.process_key.in_({key for _, key, _ in candidates}))))
-    due = [(c, key, n) for c, key, n in candidates
-           if business_key(key, {"center_id": c.id, "cycle": n}) not in existing]
+    filters, keys = [], {}
+    for policy_key in Policy:
+        rule = cycles.operation_rule(policy_key)
+        procedure = str(rule.get("procedure") or "")
+        key = str(ProcessKey(policy_key, procedure)) if procedure else ""
+        states = _start_states(policy_key, procedure) if key in deployed else frozenset()
+        base = _base_date(rule)
+        if states and base is not None:  # the first cycle has begun once its base date is reached
+            keys[str(policy_key)] = key
+            filters.append(and_(Center.policy == policy_key, Center.status.in_(states), base <= today))
+    due: list[tuple[int, str, int]] = []
+    if filters:
+        existing = set(db.session.scalars(select(ProcessInstance.business_key).where(
+            ProcessInstance.process_key.in_(set(keys.values())))))
+        for center in _centers(or_(*filters)):
+            cycle = cycles.current_operation_cycle(center, now)
+            key = keys[center.policy]
+            if cycle is not None and cycles.admitted(center, cycle.number) \
+                    and business_key(key, {"center_id": center.id, "cycle": cycle.number}) not in existing:
+                due.append((center.id, key, cycle.number))
     transactions.rollback()
-    started = []
-    for center, key, number in due:
-        instance_id = _start(center, key, {"cycle": number})
-        if instance_id is not None:
-            started.append(instance_id)
-    return started
+    return [i for center_id, key, number in due if (i := _start(center_id, key, {"cycle": number})) is not None]
 
 
-def _may_be_evaluated(center: Center) -> bool:
-    return _may_start(center, Procedure.EVALUATION)
+def _start_states(policy_key: str, procedure: str) -> frozenset[str]:
+    rule = lifecycle.start_rule(policy_key, procedure) if procedure else None
+    return rule.states if rule is not None else frozenset()
 
 
-def _may_start(center: Center, procedure: str) -> bool:
-    rule = lifecycle.start_rule(center.policy, procedure)
-    return rule is not None and center.status in rule.states
+def _base_date(rule: dict[str, Any]) -> ColumnElement[Any] | None:
+    """The center's first date named in the rule's `starts_from` (as `cycles`/`deadlines` choose it), in SQL; None
+    when it names no column (no center has cycles then)."""
+    fields = [getattr(Center, name) for name in rule.get("starts_from", ["established_at", "approved_at"])
+              if name in Center.__table__.c]
+    if not fields:
+        return None
+    return func.coalesce(*fields) if len(fields) > 1 else fields[0]
 
 
-def _window_open(center: Center, year: int, now: datetime) -> bool:
-    if not deadlines.owes_annual_report(center, year):
-        return False
-    due = deadlines.annual_report_due(center.policy, year)
-    return due is not None and now >= due - _lead(center.policy)
+def _years_before(day: date, years: int) -> date:
+    """A day on or after every base date whose `years`-long first cycle ended before `day` (one day of slack)."""
+    return deadlines.add_years(day, -years) + timedelta(days=1)
 
 
-def _start(center: Center, key: str, data: dict[str, Any]) -> int | None:
+def _window_opened(policy_key: str, year: int, now: datetime) -> bool:
+    """Whether the start window of the policy's report on `year` has opened (the center's exemption aside)."""
+    due = deadlines.annual_report_due(policy_key, year)
+    return due is not None and now >= due - _lead(policy_key)
+
+
+def _start(center_id: int, key: str, data: dict[str, Any]) -> int | None:
     try:
-        return start_instance(None, key, center.id, data).id
+        return start_instance(None, key, center_id, data).id
     except DomainError:  # e.g. Conflict: another scheduler started it first (unique business key)
         transactions.rollback()
         return None
