@@ -38,7 +38,7 @@ def center_roles(center_id: int) -> CenterRoles | None:
     commit, rollback, or an ORM change of a center or its organisations (`transactions.per_transaction`)."""
     known = _memo()
     if center_id not in known:
-        rows = db.session.execute(_ROLES, {"center_id": center_id}).all()
+        rows = db.session.connection().execute(_ROLES, {"center_id": center_id}).all()
         known[center_id] = CenterRoles(rows[0].policy, {r.role: r.organisation_id for r in rows if r.role}) \
             if rows else None
     return known[center_id]

@@ -38,10 +38,10 @@ def write_columns(obj: Any, values: dict[str, Any]) -> None:
         version_name = mapper.get_property_by_column(version).key
         current = getattr(obj, version_name)
         params["_row_version"], params[version.key] = current, current + 1
-    result = db.session.execute(_statement(type(obj)), params)
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    result = db.session.connection().execute(_statement(type(obj)), params)  # Core: not the ORM's execute path
+    if result.rowcount != 1:
         raise StaleDataError(f"UPDATE of {mapper.local_table.name} {state.identity[0]} expected to match 1 row "
-                             f"(version {current}); {result.rowcount} matched")  # type: ignore[attr-defined]
+                             f"(version {current}); {result.rowcount} matched")
     for name, value in values.items():
         set_committed_value(obj, name, value)
     if version is not None:

@@ -23,6 +23,8 @@ from app.vocabulary import ACTIVE_STATUSES, InstanceStatus, TaskState, TimerStat
 
 # built once per dialect with a bound id: a statement of literal values is keyed for SQLAlchemy's cache per call
 _LOCK_QUERY: dict[str, Select[tuple[ProcessInstance]]] = {}
+# the read models' inserts, run on the session's connection: Core statements skip the ORM session's execute path
+_INSERT_EVENTS, _INSERT_TASKS, _INSERT_TIMERS = (insert(t.__table__) for t in (Event, HumanTask, Timer))
 
 
 def lock_instance(instance_id: int) -> ProcessInstance:
@@ -76,7 +78,7 @@ def record_step(
                                  payload={"result": _result_summary(workflow)}))
     if events:
         db.session.flush()  # events added through the ORM earlier in this step keep their place in the trail
-        db.session.execute(insert(Event.__table__), events)  # the step's events in one statement
+        db.session.connection().execute(_INSERT_EVENTS, events)  # the step's events in one statement
     if outcome.effects:
         center = db.session.get(Center, instance.center_id) if instance.center_id else None
         apply_effects(instance, center, outcome.effects, now, start)
@@ -116,7 +118,7 @@ def _sync_human_tasks(
     new = [task for task in ready if task.task_id not in outcome.ready_before]
     if new:
         organisations = _center_organisations(instance.center_id)
-        db.session.execute(insert(HumanTask.__table__), [
+        db.session.connection().execute(_INSERT_TASKS, [
             {
                 "instance_id": instance.id, "task_uuid": task.task_id, "element_id": task.element_id,
                 "name": task.name, "lane": task.lane,
@@ -149,7 +151,7 @@ def _sync_timers(
     waiting = workflow.waiting_timers()
     new = [timer for timer in waiting if timer.task_id not in before]
     if new:
-        db.session.execute(insert(Timer.__table__), [
+        db.session.connection().execute(_INSERT_TIMERS, [
             {
                 "instance_id": instance.id, "task_uuid": t.task_id, "element_id": t.element_id, "name": t.name,
                 "article": t.article, "due_at": t.due_at, "state": TimerState.WAITING,
