@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.engine.runtime import EngineError, Workflow
 from app.extensions import db
-from app.models import Event, HumanTask, ProcessInstance, Timer
+from app.models import Event, HumanTask, Notification, ProcessInstance, Timer
 from app.services import transactions
 from app.services.infrastructure.deploy import deploy_file
 from app.services.running import timers
@@ -66,6 +66,10 @@ def test_a_failing_instance_rolls_back_alone(app: Flask, people: dict[str, Any],
         assert [statuses[i] for i in ids] == ["completed", "error", "completed"]
         states = dict(db.session.execute(select(Timer.instance_id, Timer.state)).tuples().all())
         assert [states[i] for i in ids] == ["fired", "waiting", "fired"]  # the failed one wrote nothing else
+        # the batch ran without savepoints first, failed, rolled back and fired again one savepoint per instance:
+        # what the first attempt wrote is gone, each timer fired once
+        fired = db.session.scalars(select(Event.instance_id).where(Event.kind == "timer_fired")).all()
+        assert sorted(fired) == [ids[0], ids[2]]
         assert db.session.scalar(select(func.count()).select_from(Event).where(
             Event.kind == "instance_error", Event.instance_id == ids[1])) == 1
 
@@ -90,6 +94,11 @@ def test_a_batch_loads_its_centers_once(app: Flask, people: dict[str, Any]) -> N
             sa_event.remove(db.engine, "before_cursor_execute", count)
         center_reads = [s for s in statements if " FROM center " in s or " FROM center_organisation " in s]
         assert len(center_reads) == 2, center_reads  # the batch's centers, then their organisations
+        user_reads = [s for s in statements if ' FROM "user" ' in s or " FROM user " in s]
+        assert len(user_reads) == 1, user_reads  # the supervisors, once for both (late reminders are not sent)
+        notified = db.session.execute(select(Notification.instance_id, func.count()).where(
+            Notification.template == "annual_report_overdue").group_by(Notification.instance_id)).tuples().all()
+        assert sorted(i for i, _n in notified) == ids and len({n for _i, n in notified}) == 1  # the same supervisors
         escalations = db.session.scalars(select(HumanTask.instance_id).where(
             HumanTask.element_id == "escalate_overdue", HumanTask.state == "ready")).all()
         assert sorted(escalations) == ids

@@ -58,11 +58,7 @@ def deliver_notification(
         ))
         return
     organisation_id = center.organisation_for(role) if center else None
-    recipients = list(
-        db.session.scalars(
-            select(User).where(User.role == role, User.organisation_id == organisation_id, User.active)
-        )
-    ) if organisation_id else []
+    recipients = _recipients(role, organisation_id) if organisation_id else []
     context = {
         "center": center.name if center else "—",
         "year": effect.get("report_year") or _data_value(instance, "report_year"),
@@ -85,6 +81,17 @@ def deliver_notification(
             },
         )
     )
+
+
+def _recipients(role: str, organisation_id: int) -> list[User]:
+    """The active users of the role in the organisation, read once per transaction (a scheduler batch notifies the
+    same supervisors of many centers)."""
+    known: dict[tuple[str, int], list[User]] = transactions.per_transaction("notification_recipients", watch=(User,))
+    key = (role, organisation_id)
+    if key not in known:
+        known[key] = list(db.session.scalars(
+            select(User).where(User.role == role, User.organisation_id == organisation_id, User.active)))
+    return known[key]
 
 
 def _passed(deadline: Any, now: datetime) -> bool:

@@ -2,8 +2,9 @@
 
 Claiming: on PostgreSQL the instance rows are taken with `FOR UPDATE SKIP LOCKED`, so several scheduler
 processes share the work and never fire one timer twice; on SQLite every transaction already holds the
-database write lock (BEGIN IMMEDIATE) and the claim is a conditional update. Each instance fires in its own
-savepoint (one that fails rolls back alone, an engine error marks it) and the batch commits once. Timers fire in due order,
+database write lock (BEGIN IMMEDIATE) and the claim is a conditional update. The batch's centers are read once;
+the batch commits once. One instance that fails rolls back alone (an engine error marks it): the batch is then
+fired again with each instance in its own savepoint. Timers fire in due order,
 each at its own due time (engine time = due + 1 µs): never early, and a late scheduler does not push back
 timers armed by the firing.
 """
@@ -47,20 +48,29 @@ def fire_due_timers(max_instances: int = 100_000, batch: int = BATCH) -> int:
     return fired
 
 
-def fire_batch(now: datetime, size: int = BATCH) -> tuple[int, int]:
-    """Claim up to `size` instances with due timers, fire each in its own savepoint, commit once.
+def fire_batch(now: datetime, size: int = BATCH, *, isolated: bool = False) -> tuple[int, int]:
+    """Claim up to `size` instances with due timers, fire them, commit once.
 
     Returns (timers fired, instances claimed); (0, 0) when nothing is due. Each instance stays locked (its row
-    on PostgreSQL, the database on SQLite) until the commit; one that fails rolls back alone.
+    on PostgreSQL, the database on SQLite) until the commit. An instance whose step fails rolls back alone: the
+    batch first fires without savepoints (two statements fewer per instance); if a step fails, the whole batch
+    rolls back and is claimed and fired again with each instance in its own savepoint (`isolated`), where the
+    failing one is marked in error and the others fire.
     """
     instances = _claim_instances(now, size)
     if not instances:
         transactions.rollback()
         return 0, 0
     due = _claim_due_timers([i.id for i in instances], now)
-    centers = _load_centers({i.center_id for i in instances if i.center_id is not None})  # noqa: F841 held to the commit
-    fired = sum(_fire_claimed(instance, due.get(instance.id, []), now) for instance in instances)
+    centers = _load_centers({i.center_id for i in instances if i.center_id is not None})
+    try:
+        fired = sum(_fire_claimed(instance, due.get(instance.id, []), now, isolated=isolated)
+                    for instance in instances)
+    except (EngineError, StaleDataError):  # only without savepoints: nothing of this batch is kept
+        transactions.rollback()
+        return fire_batch(now, size, isolated=True)
     transactions.commit_and_expire()
+    del centers  # held in the session until the commit: the steps find them there
     return fired, len(instances)
 
 
@@ -103,24 +113,19 @@ def _load_centers(center_ids: set[int]) -> list[Center]:
     return centers
 
 
-def _fire_claimed(instance: ProcessInstance, claimed: list[tuple[str, datetime]], now: datetime) -> int:
-    """Fire the claimed instance's due timers in due order, each at its due time, inside a savepoint."""
+def _fire_claimed(instance: ProcessInstance, claimed: list[tuple[str, datetime]], now: datetime, *,
+                  isolated: bool) -> int:
+    """Fire the claimed instance's due timers in due order, each at its due time; `isolated`: inside a savepoint,
+    an engine failure marks the instance in error (otherwise the failure ends the batch)."""
     if instance.status != InstanceStatus.RUNNING:  # an earlier firing of the batch ended or suspended it
         return 0
+    if not isolated:
+        return _fire(instance, claimed, now)
     savepoint = db.session.begin_nested()
     try:
-        workflow = open_workflow(instance) if claimed else None
-        fired: set[str] = set()
-        for task_uuid, due_at in sorted(claimed, key=lambda row: row[1]):
-            if task_uuid in fired or workflow is None:  # fired together with an earlier one
-                continue
-            outcome = workflow.fire_timers(due_at + EPSILON)
-            fired |= record_step(instance, workflow, outcome, "scheduler", now, start=begin_instance)
-            db.session.flush()
-        if workflow is not None:
-            _quarantine_unfired(instance, workflow.waiting_timers(), now)
+        fired = _fire(instance, claimed, now)
         savepoint.commit()
-        return len(fired)
+        return fired
     except StaleDataError:
         savepoint.rollback()
         return 0
@@ -128,6 +133,20 @@ def _fire_claimed(instance: ProcessInstance, claimed: list[tuple[str, datetime]]
         savepoint.rollback()
         _mark_error(instance.id, now, err)
         return 0
+
+
+def _fire(instance: ProcessInstance, claimed: list[tuple[str, datetime]], now: datetime) -> int:
+    workflow = open_workflow(instance) if claimed else None
+    fired: set[str] = set()
+    for task_uuid, due_at in sorted(claimed, key=lambda row: row[1]):
+        if task_uuid in fired or workflow is None:  # fired together with an earlier one
+            continue
+        outcome = workflow.fire_timers(due_at + EPSILON)
+        fired |= record_step(instance, workflow, outcome, "scheduler", now, start=begin_instance)
+        db.session.flush()
+    if workflow is not None:
+        _quarantine_unfired(instance, workflow.waiting_timers(), now)
+    return len(fired)
 
 
 def _quarantine_unfired(instance: ProcessInstance, waiting: list[WaitingTimer], now: datetime) -> None:
