@@ -4,7 +4,7 @@ One run prints medians and ratios; it never passes or fails on time (the exit st
 only when something is broken). Status lines go to stderr, so `--json` leaves exactly one JSON
 object on stdout.
 
-    scripts/bench [--n N] [--warmup W] [--json] [--profile]
+    scripts/bench [--n N] [--warmup W] [--json] [--hooks] [--profile]
 
 Phases, on a fresh SQLite database in a temporary directory (removed at the end), each N instances
 of benchmarks/three_tasks.bpmn (start + 3 task completions) after W uncounted warm-up instances:
@@ -13,6 +13,7 @@ of benchmarks/three_tasks.bpmn (start + 3 task completions) after W uncounted wa
   wsgi     the same requests through Flask's test client in-process (no socket, no gunicorn)
   service  `instances.start_instance` / `actions.complete` in-process, inside one app context
   engine   SpiffWorkflow alone: deserialize + run the ready user task + engine steps + serialize
+  hooks    (--hooks) each Flask request hook timed in-process (authentication, access log, metrics ...): medians
   profile  (--profile) cProfile of POST /tasks/{id}/complete in-process (Flask test client), to stderr
 
 Half of the instances follow the completion's `next_tasks`, the other half also GET the instance after each step
@@ -47,6 +48,8 @@ from bench_common import (
     _ready,
     app_context,
     log,
+    median,
+    ms,
     prepare,
 )
 from bench_report import profile_report, summarise, table
@@ -158,6 +161,40 @@ def wsgi_phase(env: dict[str, str], seeded: dict[str, Any], n: int, warmup: int,
         return drive_api(app.test_client(), "/api/v1", seeded, n, warmup, profiler)
 
 
+def hooks_phase(env: dict[str, str], seeded: dict[str, Any], n: int, warmup: int) -> dict[str, float]:
+    """Per request, the median time of each request hook (authentication, the access log line, metrics, limits,
+    headers ...) and of the view, in-process (Flask test client): where the Flask layer's time goes."""
+    import functools
+
+    spent: dict[str, list[float]] = {}
+
+    def timed(label: str, hook: Any) -> Any:
+        @functools.wraps(hook)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return hook(*args, **kwargs)
+            finally:
+                spent.setdefault(label, []).append(time.perf_counter() - t)
+        return run
+
+    with app_context(env) as app:
+        log(f"hooks: {warmup} warm-up + {n} instances through the Flask test client, each request hook timed")
+        for kind, registry in (("before", app.before_request_funcs), ("after", app.after_request_funcs),
+                               ("teardown", app.teardown_request_funcs)):
+            for scope, hooks in registry.items():
+                hooks[:] = [timed(f"{kind} {scope or 'app'}: {getattr(h, '__module__', '?')}."
+                                  f"{getattr(h, '__qualname__', getattr(getattr(h, 'func', h), '__qualname__', h))}", h)
+                            for h in hooks]
+        app.dispatch_request = timed("view (flask-smorest arguments + service + response)",
+                                     app.dispatch_request)
+        app.full_dispatch_request = timed("full_dispatch_request (hooks + view)",
+                                          app.full_dispatch_request)
+        drive_api(app.test_client(), "/api/v1", seeded, n, warmup)
+    return {label: round(median(ms(values)), 3) for label, values in
+            sorted(spent.items(), key=lambda item: -median(item[1]))}
+
+
 # ---- phase 3: service layer -------------------------------------------------------------------------
 
 
@@ -255,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=200, help="instances per phase, 3 task completions each")
     parser.add_argument("--warmup", type=int, default=10, help="uncounted instances before each phase")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    parser.add_argument("--hooks", action="store_true",
+                        help="also time each Flask request hook in-process (medians per request, all requests)")
     parser.add_argument("--profile", action="store_true",
                         help=f"also cProfile the in-process completion path (top {PROFILE_TOP}, to stderr)")
     args = parser.parse_args(argv)
@@ -277,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
         wsgi = wsgi_phase(env, seeded, args.n, args.warmup)
         service = service_phase(env, seeded, args.n, args.warmup)
         engine = engine_phase(seeded, args.n, args.warmup)
+        hooks = hooks_phase(env, seeded, min(args.n, 100), min(args.warmup, 3)) if args.hooks else None
         if args.profile:
             profiler = cProfile.Profile()
             profiled = min(args.n, 100)
@@ -288,10 +328,14 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     result = summarise(args.n, http, wsgi, service, engine, http_lean)
+    if hooks:
+        result["hooks_ms_median"] = hooks  # per call, every request of the drive (POSTs and GETs)
     # Other work on the machine shifts every figure: the 1-minute load average says how busy it was.
     result["loadavg_1m_start"], result["loadavg_1m_end"] = round(load_start, 2), round(os.getloadavg()[0], 2)
     if profile:
         print(profile, file=sys.stderr)
+    if hooks and not args.json:
+        print("\n".join(f"{v:>9.3f} ms  {k}" for k, v in hooks.items()), file=sys.stderr)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
