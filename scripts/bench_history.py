@@ -85,7 +85,7 @@ def _bulk_history(center_id: int, instance_ids: list[int], years: int, events: i
     base, span = datetime.now(UTC) - timedelta(days=365 * years), timedelta(days=365 * years)
 
     def at(k: int, count: int) -> datetime:
-        return base + span * k / max(1, count)
+        return base + timedelta(seconds=span.total_seconds() * k / max(1, count))
 
     def owner(k: int, count: int) -> int:  # the instance of that period
         return instance_ids[min(len(instance_ids) - 1, k * len(instance_ids) // max(1, count))]
