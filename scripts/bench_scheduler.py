@@ -218,15 +218,16 @@ def stop_schedulers(procs: list[subprocess.Popen[bytes]]) -> None:
             proc.wait(timeout=5)
 
 
-def watch_firings(url: str, expected: int, limit_s: float) -> tuple[int, list[float], float]:
-    """Poll the committed deadline firings every 50 ms from now; returns (fired, lag ms of each, seconds)."""
+def watch_firings(url: str, expected: int, limit_s: float, element_id: str = "timer_overdue",
+                  ) -> tuple[int, list[float], float]:
+    """Poll the committed firings of `element_id` every 50 ms from now; returns (fired, lag ms of each, seconds)."""
     engine = create_engine(url)
     began, lags, seen = time.perf_counter(), [], 0
     try:
         while time.perf_counter() - began < limit_s:
             with engine.connect() as conn:
                 fired = conn.execute(select(func.count()).select_from(Timer).where(
-                    Timer.element_id == "timer_overdue", Timer.state == "fired")).scalar_one()
+                    Timer.element_id == element_id, Timer.state == "fired")).scalar_one()
             elapsed = (time.perf_counter() - began) * 1000
             lags.extend([elapsed] * (fired - seen))
             seen = fired
@@ -267,13 +268,13 @@ def pile_up(backend: str, centers: int, batch: int = timer_service.BATCH, schedu
             waiting = db.session.scalar(select(func.count()).select_from(Timer).where(Timer.state == "waiting"))
             # remind_at fell 30 days before: fire the reminders first, then measure the deadline itself
             set_clock(DUE - timedelta(days=1))
-            drain(time.perf_counter())
             if schedulers:
                 db.session.remove()
                 db.engine.dispose()
                 procs = start_schedulers(url, schedulers)
                 try:
-                    time.sleep(8)  # the processes start (imports, app) and tick idle before the clock moves
+                    watch_firings(url, centers, limit_s=max(600.0, centers / 5), element_id="timer_reminder")
+                    time.sleep(2)  # idle ticks
                     cpu = sum(cpu_seconds(p.pid) for p in procs)
                     with app.app_context():
                         set_clock(DUE + timedelta(seconds=1))
@@ -284,6 +285,7 @@ def pile_up(backend: str, centers: int, batch: int = timer_service.BATCH, schedu
                     stop_schedulers(procs)
                 extra.update(exactly_once(url))
             else:
+                drain(time.perf_counter())
                 set_clock(DUE + timedelta(seconds=1))
                 passed, cpu = time.perf_counter(), time.process_time()
                 fired, lags = drain(passed, batch)
