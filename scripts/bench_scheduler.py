@@ -14,6 +14,8 @@ pile-up   N centers (default 10,000) whose nmg2025 annual reports fall due at th
           clock passed the deadline (p50/p99/max). With `--schedulers N` the deadline is drained by N
           `tic scheduler` processes instead (started before the clock moves; this process polls the
           committed firings every 50 ms) and the exactly-once counts are read back from the trail.
+recurring N centers that owe nothing now (their reports started, no window open, no cycle run out): the
+          cost of a tick's recurring starts (annual reports, evaluations, operation cycles).
 tick      1,000 and then 100,000 waiting timers, of which 100 are due: the cost of the tick that fires
           the 100, and of an idle tick (nothing due). The ratio 100k/1k must stay near 1: the due
           timers are found through the (state, due_at) index, waiting instances are never loaded.
@@ -52,6 +54,7 @@ from app.models import (  # noqa: E402
     ClockState,
     Event,
     HumanTask,
+    ProcessDefinition,
     ProcessInstance,
     Timer,
 )
@@ -358,13 +361,43 @@ def tick_cost(backend: str, repeats: int) -> dict[str, Any]:
     return figures
 
 
+def recurring_cost(backend: str, centers: int, repeats: int) -> dict[str, Any]:
+    """What a tick's recurring starts cost with N established centers that owe nothing now (median of `repeats`)."""
+    from app.services.time.recurring import start_annual_reports, start_evaluations, start_operation_cycles
+
+    with database(backend) as url:
+        app = make_app(url)
+        with app.app_context():
+            create_centers(centers)
+            analyze()
+            set_clock(DUE + timedelta(seconds=1))  # reports on 2026 started below, 2027's window not open
+            db.session.execute(insert(ProcessInstance), [
+                {"definition_id": db.session.scalar(select(func.min(ProcessDefinition.id)).where(
+                    ProcessDefinition.key == "nmg2025_annual_report")), "process_key": "nmg2025_annual_report",
+                 "center_id": c, "status": "completed", "state": "{}", "version": 1,
+                 "business_key": f"nmg2025_annual_report:{c}:2026", "start_data": {}, "started_by": "bench",
+                 "started_at": START, "updated_at": START}
+                for c in db.session.scalars(select(Center.id))])
+            db.session.commit()
+            samples = []
+            for _ in range(repeats):
+                began = time.perf_counter()
+                started = start_annual_reports() + start_evaluations() + start_operation_cycles()
+                samples.append((time.perf_counter() - began) * 1000)
+            db.session.remove()
+            db.engine.dispose()
+    return {"backend": backend, "centers": centers, "started": len(started),
+            "recurring_starts_ms": round(statistics.median(samples), 1)}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--centers", type=int, default=10_000)
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--repeats", type=int, default=1, help="tick-cost repetitions (median)")
-    parser.add_argument("--only", choices=("pile-up", "tick"), help="run one of the two benchmarks")
+    parser.add_argument("--only", choices=("pile-up", "tick", "recurring"),
+                        help="run one benchmark (recurring: a tick's recurring starts with N centers)")
     parser.add_argument("--batch", type=int, default=timer_service.BATCH,
                         help="instances fired per transaction (1: one per transaction, as before issue 16)")
     parser.add_argument("--schedulers", type=int, default=0,
@@ -374,6 +407,10 @@ def main(argv: list[str] | None = None) -> int:
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     result: dict[str, Any] = {"pile_up": [], "tick": [], "cpu_count": os.cpu_count(),
                               "load_average_start": os.getloadavg()[0]}
+    if args.only == "recurring":
+        result["recurring"] = [recurring_cost(b, args.centers, max(3, args.repeats)) for b in backends]
+        print(json.dumps(result["recurring"]))
+        return 0
     for backend in backends:
         if args.only != "tick":
             result["pile_up"].append(pile_up(backend, args.centers, args.batch, args.schedulers))
