@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
@@ -13,6 +13,7 @@ from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
 from app.models import Center, Event, HumanTask, ProcessInstance, Timer, User
 from app.services import transactions
+from app.services.centers.roles import center_roles
 from app.services.paging import EVERYTHING, Page, Window, fetch_page
 from app.services.people import access
 from app.services.running.starting import begin_instance
@@ -47,22 +48,26 @@ def start_instance(actor: User | None, process_key: str, center_id: int, data: d
 
 def _visible_instance(user: User, instance_id: int) -> ProcessInstance:
     instance = db.session.get(ProcessInstance, instance_id)
-    center = db.session.get(Center, instance.center_id) if instance and instance.center_id else None
-    if instance is None or not access.may_see_instance(user, instance, center):
+    # the center's policy and organisations in one Core query (not the ORM center with its selectin organisations)
+    roles = center_roles(instance.center_id) if instance and instance.center_id else None
+    if instance is None or not (access.may_see_center_of(user, roles.policy, roles.organisations.values())
+                                if roles else access.may_see_instance(user, instance, None)):
         raise NotFound(_("流程实例不存在：%(id)s", id=instance_id))
     return instance
+
+
+# built once with a bound id: SQLAlchemy keys a statement of literal values for its cache on every call
+_READY = select(HumanTask).where(HumanTask.instance_id == bindparam("instance_id"),
+                                 HumanTask.state == TaskState.READY).order_by(HumanTask.id)
+_WAITING = select(Timer).where(Timer.instance_id == bindparam("instance_id"),
+                               Timer.state == TimerState.WAITING).order_by(Timer.due_at)
 
 
 def instance_view(user: User, instance_id: int) -> InstanceView:
     """Status, ready tasks and waiting timers of an instance visible to `user`."""
     instance = _visible_instance(user, instance_id)
-    tasks = db.session.scalars(
-        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == TaskState.READY)
-        .order_by(HumanTask.id)
-    )
-    timers = db.session.scalars(
-        select(Timer).where(Timer.instance_id == instance.id, Timer.state == TimerState.WAITING).order_by(Timer.due_at)
-    )
+    tasks = db.session.scalars(_READY, {"instance_id": instance.id})
+    timers = db.session.scalars(_WAITING, {"instance_id": instance.id})
     return InstanceView(instance, list(tasks), list(timers))
 
 
