@@ -104,6 +104,8 @@ class Settings:
     smtp_port: int = field(default_factory=lambda: int(_env("TIC_SMTP_PORT", "25")))
     smtp_from: str = field(default_factory=lambda: _env("TIC_SMTP_FROM", "tic@localhost"))
     smtp_timeout_s: float = field(default_factory=lambda: float(_env("TIC_SMTP_TIMEOUT", "5")))
+    # werkzeug's password hashing method; the default (scrypt) is deliberately slow — tests use a fast one
+    password_hash: str = field(default_factory=lambda: _env("TIC_PASSWORD_HASH", "scrypt"))
 
     def to_flask(self) -> dict[str, Any]:
         """The Flask config mapping for these settings."""
@@ -131,6 +133,7 @@ class Settings:
             "TIC_SMTP_FROM": self.smtp_from,
             "TIC_SMTP_TIMEOUT": self.smtp_timeout_s,
             "TIC_SECURE_COOKIES": self.secure_cookies,
+            "TIC_PASSWORD_HASH": self.password_hash,
             # cookies: never sent on cross-site requests; only over HTTPS when TIC_SECURE_COOKIES=1
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_HTTPONLY": True,

@@ -113,7 +113,8 @@ def make_app(database_url: str, **config: Any) -> Flask:
     """
     cached = _APPS.get(database_url)
     if cached is None:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TIC_CLOCK": "simulated", "TESTING": True})
+        app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TIC_CLOCK": "simulated", "TESTING": True,
+                          "TIC_PASSWORD_HASH": "pbkdf2:sha256:1000"})  # tests only: fast to hash
         _APPS[database_url] = cached = (app, dict(app.config))
     app, baseline = cached
     app.config.clear()

@@ -7,7 +7,6 @@ from itertools import count
 from typing import Any
 
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from app import clock
 from app.extensions import db
@@ -16,7 +15,7 @@ from app.models.people import ROLES
 from app.services import transactions
 from app.services.infrastructure import demo_story
 from app.services.infrastructure.demo_data import DEMO, PERSON_NAMES, DemoCenter
-from app.services.people.users import create_user, organisation, token_digest
+from app.services.people.users import create_user, hash_password, organisation, token_digest
 from app.vocabulary import Role
 
 
@@ -99,7 +98,7 @@ def _demo_user(username: str, role: str, policy: str, org: Organisation, person:
             password=password, token=token,
         )
     else:
-        user.password_hash = generate_password_hash(password)
+        user.password_hash = hash_password(password)
         user.token_hash = token_digest(token)
         user.display_name = display_name
     return {"name": username, "role": role, "policy": policy, "organisation": org.name,

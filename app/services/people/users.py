@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from werkzeug.security import generate_password_hash
@@ -42,6 +43,11 @@ def organisation(name: str, kind: str, policy: str | None = None) -> Organisatio
     return found
 
 
+def hash_password(password: str) -> str:
+    """The stored hash of `password`, by the configured method (TIC_PASSWORD_HASH; werkzeug's scrypt by default)."""
+    return generate_password_hash(password, method=current_app.config.get("TIC_PASSWORD_HASH", "scrypt"))
+
+
 def create_user(
     username: str, role: str, *, display_name: str | None = None, organisation_id: int | None = None,
     policy: str | None = None, password: str | None = None, token: str | None = None, email: str | None = None,
@@ -54,7 +60,7 @@ def create_user(
     token = token or secrets.token_urlsafe(24)
     user = User(
         username=username, display_name=display_name or username, role=role, organisation_id=organisation_id,
-        policy=policy, password_hash=generate_password_hash(password) if password else None,
+        policy=policy, password_hash=hash_password(password) if password else None,
         token_hash=token_digest(token), email=email or None,
     )
     db.session.add(user)
