@@ -43,10 +43,12 @@ def test_the_demo_centers_have_lived_until_today(app: Flask) -> None:
     with app.app_context():
         set_stored_clock(TODAY)
         began = time.perf_counter()
-        seed_demo()
+        seeded = seed_demo()
         print(f"demo with its history loaded in {time.perf_counter() - began:.1f} s")
         assert clock.now() == TODAY
         centers = {c.name: c for c in db.session.scalars(select(Center))}
+        # the printed credentials list the centers as their history left them
+        assert {c["name"]: c["status"] for c in seeded["centers"]} == {n: c.status for n, c in centers.items()}
         instances = list(db.session.scalars(select(ProcessInstance).order_by(ProcessInstance.id)))
 
         # every report due before today is approved, but one: nmg2020's 2025 report, escalated to the supervisor

@@ -36,6 +36,8 @@ def seed_demo() -> dict[str, Any]:
         lived: list[tuple[Center, DemoCenter]] = []
         result = _seed(lived)
         demo_story.live(lived, today)
+    for listed in result["centers"]:  # as the history left them, not as they were created
+        listed["status"] = db.session.get(Center, listed["id"]).status  # type: ignore[union-attr]
     return result
 
 
