@@ -41,6 +41,11 @@ def test_batches_fire_each_due_timer_once_and_never_early(app: Flask, people: di
                                   .order_by(Timer.instance_id)).all()
         assert [r.state for r in rows] == ["fired"] * 5 + ["waiting"]  # the one due at +30 h waits
         assert all(r.lag_ms is not None and r.lag_ms >= 0 for r in rows[:5])
+        fired_at = db.session.scalars(select(Timer.fired_at).where(Timer.state == "fired")).all()
+        assert fired_at == [START + timedelta(hours=5)] * 5  # the scheduler's now, stored as an aware UTC instant
+        lags = db.session.scalars(select(Timer.lag_ms).where(Timer.state == "fired").order_by(Timer.due_at)).all()
+        assert lags == [(START + timedelta(hours=5) - START - timedelta(hours=h)).total_seconds() * 1000
+                        for h in (1, 2, 2, 3, 4)]  # each from its own due time
         statuses = db.session.scalars(select(ProcessInstance.status).where(ProcessInstance.id.in_(ids))
                                       .order_by(ProcessInstance.id)).all()
         assert statuses == ["completed"] * 5 + ["running"]

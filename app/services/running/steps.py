@@ -25,6 +25,10 @@ from app.vocabulary import ACTIVE_STATUSES, InstanceStatus, TaskState, TimerStat
 _LOCK_QUERY: dict[str, Select[tuple[ProcessInstance]]] = {}
 # the read models' inserts, run on the session's connection: Core statements skip the ORM session's execute path
 _INSERT_EVENTS, _INSERT_TASKS, _INSERT_TIMERS = (insert(t.__table__) for t in (Event, HumanTask, Timer))
+_TIMERS = Timer.__table__
+# a fired timer's row, one statement (executemany) for all the step fired: every scheduler firing writes it
+_FIRE_TIMERS = (update(_TIMERS).where(_TIMERS.c.task_uuid == bindparam("b_task_uuid"))
+                .values(state=TimerState.FIRED.value, fired_at=bindparam("b_fired_at"), lag_ms=bindparam("b_lag_ms")))
 
 
 def lock_instance(instance_id: int) -> ProcessInstance:
@@ -170,13 +174,12 @@ def _sync_timers(
         if uuid in waiting_ids:
             continue
         if uuid in completed_ids:
-            lag = max(0.0, (now - timer.due_at).total_seconds() * 1000)
-            fired[uuid] = lag
-            db.session.execute(
-                update(Timer).where(Timer.task_uuid == uuid).values(state=TimerState.FIRED, fired_at=now, lag_ms=lag)
-            )
+            fired[uuid] = max(0.0, (now - timer.due_at).total_seconds() * 1000)
         else:
             cancelled.append(uuid)
+    if fired:
+        db.session.connection().execute(_FIRE_TIMERS, [
+            {"b_task_uuid": uuid, "b_fired_at": now, "b_lag_ms": lag} for uuid, lag in fired.items()])
     if cancelled:
         db.session.execute(update(Timer).where(Timer.task_uuid.in_(cancelled)).values(state=TimerState.CANCELLED))
     return fired
