@@ -126,6 +126,11 @@ def test_supervisor_finds_instance_sees_diagram_and_exports(
     assert "年度报告" in page.inner_text("#chart-overdue") and "applicant_b" in page.inner_text("#chart-overdue")
     assert "已成立" in page.inner_text("#chart-centers")
     rows = page.locator("#reports-table tbody tr")
-    assert rows.count() == 2 and "已过报送期限" in rows.nth(1).inner_text()
+    assert rows.count() == 2 and "1（已过报送期限）" in rows.nth(1).inner_text()
     screenshot(page, "supervisor-dashboard")
+    page.goto("/lang/en")
+    page.goto("/dashboard")
+    page.wait_for_selector("#dashboard[data-loaded=true]")
+    assert "1 (past the deadline)" in page.locator("#reports-table tbody tr").nth(1).inner_text()
+    page.goto("/lang/zh_CN")
     assert console_errors == [] and failed == []

@@ -69,7 +69,7 @@
       missing.textContent = row.missing;
       if (row.missing > 0 && r.past_due[i]) {
         missing.className = 'overdue';
-        missing.textContent = row.missing + '（' + table.dataset.overdue + '）';
+        missing.textContent = table.dataset.overdue.replace('{n}', row.missing);
       }
       tr.appendChild(missing);
       body.appendChild(tr);
