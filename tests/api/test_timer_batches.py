@@ -99,6 +99,8 @@ def test_a_batch_loads_its_centers_once(app: Flask, people: dict[str, Any]) -> N
             sa_event.remove(db.engine, "before_cursor_execute", count)
         center_reads = [s for s in statements if " FROM center " in s or " FROM center_organisation " in s]
         assert len(center_reads) == 2, center_reads  # the batch's centers, then their organisations
+        history_reads = [s for s in statements if "human_task.completed_at" in s]
+        assert len(history_reads) == 1, history_reads  # both reports' submission history, one query for the batch
         user_reads = [s for s in statements if ' FROM "user" ' in s or " FROM user " in s]
         assert len(user_reads) == 1, user_reads  # the supervisors, once for both (late reminders are not sent)
         notified = db.session.execute(select(Notification.instance_id, func.count()).where(

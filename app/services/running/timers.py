@@ -23,6 +23,7 @@ from app.engine.views import WaitingTimer
 from app.extensions import db
 from app.models import Center, ProcessInstance, Timer
 from app.services import transactions
+from app.services.centers.submissions import remember_submissions
 from app.services.running.events import add_event
 from app.services.running.starting import begin_instance
 from app.services.running.steps import open_workflow, record_step, remember_center_organisations
@@ -63,6 +64,7 @@ def fire_batch(now: datetime, size: int = BATCH, *, isolated: bool = False) -> t
         return 0, 0
     due = _claim_due_timers([i.id for i in instances], now)
     centers = _load_centers({i.center_id for i in instances if i.center_id is not None})
+    _remember_report_history(instances)
     try:
         fired = sum(_fire_claimed(instance, due.get(instance.id, []), now, isolated=isolated)
                     for instance in instances)
@@ -111,6 +113,13 @@ def _load_centers(center_ids: set[int]) -> list[Center]:
     centers = list(db.session.scalars(select(Center).where(Center.id.in_(center_ids))))
     remember_center_organisations(centers)
     return centers
+
+
+def _remember_report_history(instances: list[ProcessInstance]) -> None:
+    """The first submission of each annual report of the centers whose reports the batch fires, in one query:
+    an overdue report's escalation counts the reports never submitted (nmg2025 第三十一条(一))."""
+    remember_submissions(i.center_id for i in instances
+                         if i.center_id is not None and i.process_key.endswith("_annual_report"))
 
 
 def _fire_claimed(instance: ProcessInstance, claimed: list[tuple[str, datetime]], now: datetime, *,
