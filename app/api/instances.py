@@ -50,10 +50,9 @@ class Instances(MethodView):
     def post(self, body: dict[str, Any]) -> tuple[SimpleNamespace, dict[str, str]]:
         """Start the newest version of a process for a center; runs until it waits for people or time."""
         user = current_user()
-        instance = instances.start_instance(user, body["process_key"], body["center_id"], body["data"])
-        view = instances.instance_view(user, instance.id)
+        view, warnings = instances.start_with_answer(user, body["process_key"], body["center_id"], body["data"])
         detail = _detail(view)
-        detail.warnings = instances.start_warnings(instance)
+        detail.warnings = warnings
         return with_etag(detail, instance_etag(view.instance.id, view.instance.version))
 
 

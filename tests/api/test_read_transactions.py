@@ -127,3 +127,16 @@ def test_a_read_snapshot_ends_with_its_request_even_inside_an_enclosing_app_cont
         done = applicant.post(f"/api/v1/tasks/{task_id}/complete", json={"data": GOOD_REPORT})
         assert done.status_code == 200, done.get_json()
     assert seen[0] == "BEGIN" and seen[1:] and set(seen[1:]) == {"BEGIN IMMEDIATE"}
+
+
+def test_a_start_is_answered_from_its_own_transaction(app: Flask, people: dict[str, Any]) -> None:
+    """POST /instances reads its answer (ready tasks, timers, warnings) before it commits: one transaction, one lock."""
+    _sqlite_only(app)
+    set_clock(people["supervisor"], "2026-12-01T09:00:00+08:00")
+    with _begins(app) as seen:
+        started = people["supervisor"].post("/api/v1/instances", json={
+            "process_key": "nmg2025_annual_report", "center_id": people["centers"]["a"], "data": {"report_year": 2026}})
+    assert started.status_code == 201, started.get_json()
+    body = started.get_json()
+    assert [t["element_id"] for t in body["ready_tasks"]] == ["submit_report"] and body["timers"]
+    assert seen == ["BEGIN IMMEDIATE"]

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import defer
 
 from app import clock
 from app.engine.cache import parsed_process
@@ -94,11 +95,15 @@ def _deploy_bundle(key: str, name: str, policy: str, bundle: dict[str, str], rel
     return Deployed(key, definition.version, True)
 
 
+# the bundle (all the version's BPMN, tens of KB of JSON) is read only where a version is parsed the first time;
+# built once with a bound key (SQLAlchemy keys a statement of literal values for its cache on every call)
+_LATEST = (select(ProcessDefinition).options(defer(ProcessDefinition.bundle))
+           .where(ProcessDefinition.key == bindparam("key")).order_by(ProcessDefinition.version.desc()).limit(1))
+
+
 def latest_definition(key: str) -> ProcessDefinition:
     """The newest deployed version of process `key`."""
-    definition = db.session.scalar(
-        select(ProcessDefinition).where(ProcessDefinition.key == key).order_by(ProcessDefinition.version.desc())
-    )
+    definition = db.session.scalar(_LATEST, {"key": key})
     if definition is None:
         raise NotFound(_("未部署的流程：%(key)s", key=key))
     return definition

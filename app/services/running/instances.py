@@ -1,6 +1,8 @@
 """Start process instances and read their state and audit trail."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,19 +33,35 @@ class InstanceView:
 
 def start_instance(actor: User | None, process_key: str, center_id: int, data: dict[str, Any]) -> ProcessInstance:
     """Start the newest version of `process_key` for a center and run it until it blocks; commits."""
+    with _starting(actor, process_key, center_id, data) as instance:
+        return instance
+
+
+def start_with_answer(actor: User, process_key: str, center_id: int,
+                      data: dict[str, Any]) -> tuple[InstanceView, list[dict[str, str]]]:
+    """Start as `start_instance` does, and read what the starter is answered (ready tasks, waiting timers, the
+    start's warnings) in the start's own transaction, before it commits: no second transaction to read them."""
+    with _starting(actor, process_key, center_id, data) as instance:
+        tasks = list(db.session.scalars(_READY, {"instance_id": instance.id}))
+        timers = list(db.session.scalars(_WAITING, {"instance_id": instance.id}))
+        return InstanceView(instance, tasks, timers), start_warnings(instance)
+
+
+@contextmanager
+def _starting(actor: User | None, process_key: str, center_id: int, data: dict[str, Any]) -> Iterator[ProcessInstance]:
+    """The instance begun under every rule of a start, committed when the block ends (a duplicate is 409)."""
     center = db.session.get(Center, center_id)
     if center is None or (actor is not None and not access.may_see_center(actor, center)):
         raise NotFound(_("技术创新中心不存在：%(id)s", id=center_id))
     if actor is not None and not access.may_start(actor, center):
         raise Forbidden(_("您的角色无权发起该流程"))
     try:
-        instance = begin_instance(actor.username if actor else None, process_key, center, data, clock.now(),
-                                  starter=actor)
+        yield begin_instance(actor.username if actor else None, process_key, center, data, clock.now(),
+                             starter=actor)
         transactions.commit()
     except IntegrityError as err:
         transactions.rollback()
         raise Conflict(_("%(center)s 的该流程已在进行中（同一年度只能有一个）", center=center.name)) from err
-    return instance
 
 
 def _visible_instance(user: User, instance_id: int) -> ProcessInstance:
