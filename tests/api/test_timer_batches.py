@@ -74,7 +74,7 @@ def test_a_failing_instance_rolls_back_alone(app: Flask, people: dict[str, Any],
         # the batch ran without savepoints first, failed, rolled back and fired again one savepoint per instance:
         # what the first attempt wrote is gone, each timer fired once
         fired = db.session.scalars(select(Event.instance_id).where(Event.kind == "timer_fired")).all()
-        assert sorted(fired) == [ids[0], ids[2]]
+        assert sorted(i for i in fired if i is not None) == [ids[0], ids[2]] and len(fired) == 2
         assert db.session.scalar(select(func.count()).select_from(Event).where(
             Event.kind == "instance_error", Event.instance_id == ids[1])) == 1
 
@@ -105,7 +105,8 @@ def test_a_batch_loads_its_centers_once(app: Flask, people: dict[str, Any]) -> N
         assert len(user_reads) == 1, user_reads  # the supervisors, once for both (late reminders are not sent)
         notified = db.session.execute(select(Notification.instance_id, func.count()).where(
             Notification.template == "annual_report_overdue").group_by(Notification.instance_id)).tuples().all()
-        assert sorted(i for i, _n in notified) == ids and len({n for _i, n in notified}) == 1  # the same supervisors
+        assert sorted(i for i, _n in notified if i is not None) == ids and len(notified) == 2
+        assert len({n for _i, n in notified}) == 1  # the same supervisors for both
         escalations = db.session.scalars(select(HumanTask.instance_id).where(
             HumanTask.element_id == "escalate_overdue", HumanTask.state == "ready")).all()
         assert sorted(escalations) == ids
