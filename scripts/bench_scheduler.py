@@ -27,14 +27,11 @@ import json
 import os
 import re
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -43,7 +40,15 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_scheduler_procs import (  # noqa: E402
+    cpu_seconds,
+    exactly_once,
+    start_schedulers,
+    stop_schedulers,
+    watch_firings,
+)
 from sqlalchemy import create_engine, func, insert, select  # noqa: E402
 
 from app import create_app  # noqa: E402
@@ -52,7 +57,6 @@ from app.models import (  # noqa: E402
     Center,
     CenterOrganisation,
     ClockState,
-    Event,
     HumanTask,
     ProcessDefinition,
     ProcessInstance,
@@ -200,62 +204,6 @@ def drain(now_wall: float, batch: int = timer_service.BATCH) -> tuple[int, list[
         lags.extend([(time.perf_counter() - now_wall) * 1000] * count)
 
 
-def start_schedulers(url: str, count: int) -> list[subprocess.Popen[bytes]]:
-    """`count` `tic scheduler` processes on `url` (simulated clock), each in its own process group."""
-    env = {**os.environ, "TIC_DATABASE_URL": url, "TIC_CLOCK": "simulated", "TIC_SCHEDULER": "0",
-           "TIC_SCHEDULER_INTERVAL": "0.2", "TIC_EMAIL": "0"}
-    return [subprocess.Popen([TIC, "scheduler"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             start_new_session=True) for _ in range(count)]
-
-
-def stop_schedulers(procs: list[subprocess.Popen[bytes]]) -> None:
-    """SIGTERM each scheduler's process group (started here), SIGKILL after 20 s."""
-    for proc in procs:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-    for proc in procs:
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
-
-
-def watch_firings(url: str, expected: int, limit_s: float, element_id: str = "timer_overdue",
-                  ) -> tuple[int, list[float], float]:
-    """Poll the committed firings of `element_id` every 50 ms from now; returns (fired, lag ms of each, seconds)."""
-    engine = create_engine(url)
-    began, lags, seen = time.perf_counter(), [], 0
-    try:
-        while time.perf_counter() - began < limit_s:
-            with engine.connect() as conn:
-                fired = conn.execute(select(func.count()).select_from(Timer).where(
-                    Timer.element_id == element_id, Timer.state == "fired")).scalar_one()
-            elapsed = (time.perf_counter() - began) * 1000
-            lags.extend([elapsed] * (fired - seen))
-            seen = fired
-            if fired >= expected:
-                break
-            time.sleep(0.05)
-    finally:
-        engine.dispose()
-    return seen, lags, time.perf_counter() - began
-
-
-def exactly_once(url: str) -> dict[str, Any]:
-    """From the database: deadline firings per instance (each once, none twice) and how the schedulers split them."""
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        per_instance = Counter(conn.execute(select(Event.instance_id).where(
-            Event.kind == "timer_fired", Event.element_id == "timer_overdue")).scalars())
-        by_worker = Counter(conn.execute(select(Timer.claimed_by).where(
-            Timer.element_id == "timer_overdue", Timer.state == "fired")).scalars())
-    engine.dispose()
-    return {"fired_once": sum(1 for n in per_instance.values() if n == 1),
-            "fired_twice_or_more": sum(1 for n in per_instance.values() if n > 1),
-            "firings_by_scheduler": sorted(by_worker.values(), reverse=True)}
-
-
 def pile_up(backend: str, centers: int, batch: int = timer_service.BATCH, schedulers: int = 0) -> dict[str, Any]:
     """N reports due at one instant; the clock passes the deadline; time until all escalations fired.
 
@@ -305,12 +253,6 @@ def pile_up(backend: str, centers: int, batch: int = timer_service.BATCH, schedu
         "lag_ms_max": round(max(lags), 1) if lags else None,
         "scheduler_cpu_ms_per_firing": round(cpu * 1000 / fired, 2) if fired else None, **extra,
     }
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of process `pid` so far (Linux /proc; the load on other cores does not count)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def add_far_timers(count: int, instance_id: int) -> None:
