@@ -3,7 +3,6 @@ firings, read back that each deadline fired exactly once, and their CPU time."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from typing import Any
 from sqlalchemy import create_engine, func, select
 
 from app.models import Event, Timer
+from tests.load import harness
 
 TIC = str(Path(sys.executable).parent / "tic")
 
@@ -28,15 +28,7 @@ def start_schedulers(url: str, count: int) -> list[subprocess.Popen[bytes]]:
 
 def stop_schedulers(procs: list[subprocess.Popen[bytes]]) -> None:
     """SIGTERM each scheduler's process group (started here), SIGKILL after 20 s."""
-    for proc in procs:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-    for proc in procs:
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
+    harness.stop_process_groups(procs)
 
 
 def watch_firings(url: str, expected: int, limit_s: float, element_id: str = "timer_overdue",

@@ -184,16 +184,20 @@ class Cluster:
 
     def stop(self) -> None:
         """SIGTERM each process group started here, then SIGKILL what is left after 20 s."""
-        procs = self.web_procs + self.scheduler_procs
-        for proc in procs:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=5)
+        stop_process_groups(self.web_procs + self.scheduler_procs)
+
+
+def stop_process_groups(procs: list[subprocess.Popen[bytes]]) -> None:
+    """SIGTERM the process group of each of `procs` (started with start_new_session), SIGKILL after 20 s."""
+    for proc in procs:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
 
 
 @dataclass
