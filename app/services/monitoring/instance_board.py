@@ -234,7 +234,7 @@ def _visible(user: User, instance_id: int) -> tuple[ProcessInstance, Center | No
     require_oversight(user)
     instance = db.session.get(ProcessInstance, instance_id)
     center = db.session.get(Center, instance.center_id) if instance and instance.center_id else None
-    if instance is None or not access.may_see_instance(user, instance, center):
+    if instance is None or not access.may_see_instance(user, instance):
         raise NotFound(_("流程实例不存在：%(id)s", id=instance_id))
     return instance, center
 

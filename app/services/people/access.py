@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, false, or_, select, true
 
 from app.models import Center, CenterOrganisation, HumanTask, ProcessInstance, User
+from app.services.centers.roles import center_roles
 from app.vocabulary import OVERSIGHT_ROLES, STARTER_ROLES, Role
 
 
@@ -16,11 +17,17 @@ def may_work_on(user: User, task: HumanTask) -> bool:
 
 def may_see_center(user: User, center: Center) -> bool:
     """Oversight roles of the center's policy see it; other users only centers they play a role for."""
-    return may_see_center_of(user, center.policy, (o.organisation_id for o in center.organisations))
+    return _sees(user, center.policy, (o.organisation_id for o in center.organisations))
 
 
-def may_see_center_of(user: User, policy: str, organisation_ids: Iterable[int]) -> bool:
-    """`may_see_center` for a center given by its policy and the organisations playing its roles."""
+def may_see_center_id(user: User, center_id: int) -> bool:
+    """`may_see_center` by the center's id: its policy and organisations read once per transaction (centers/roles,
+    one Core query shared with the step's task routing) instead of the ORM center and its organisations."""
+    roles = center_roles(center_id)
+    return roles is not None and _sees(user, roles.policy, roles.organisations.values())
+
+
+def _sees(user: User, policy: str, organisation_ids: Iterable[int]) -> bool:
     if user.role == Role.ADMIN:
         return True
     if user.role in OVERSIGHT_ROLES and (user.policy is None or user.policy == policy):
@@ -28,23 +35,18 @@ def may_see_center_of(user: User, policy: str, organisation_ids: Iterable[int]) 
     return user.organisation_id is not None and user.organisation_id in set(organisation_ids)
 
 
-def may_see_instance(user: User, instance: ProcessInstance, center: Center | None) -> bool:
-    """An instance is visible to whoever may see its center."""
-    if center is None:
+def may_see_instance(user: User, instance: ProcessInstance) -> bool:
+    """An instance is visible to whoever may see its center; one of no center to the oversight roles."""
+    if instance.center_id is None:
         return user.role in OVERSIGHT_ROLES
-    return may_see_center(user, center)
+    return may_see_center_id(user, instance.center_id)
 
 
-def may_see_task(user: User, task: HumanTask, center: Center | None) -> bool:
+def may_see_task(user: User, task: HumanTask) -> bool:
     """A task is visible to whoever may see its center; a task without a center to oversight roles and its lane."""
-    if center is None:
-        return may_see_task_without_center(user, task)
-    return may_see_center(user, center)
-
-
-def may_see_task_without_center(user: User, task: HumanTask) -> bool:
-    """A task of no center is visible to the oversight roles and to the users of its lane and organisation."""
-    return user.role in OVERSIGHT_ROLES or may_work_on(user, task)
+    if task.center_id is None:
+        return user.role in OVERSIGHT_ROLES or may_work_on(user, task)
+    return may_see_center_id(user, task.center_id)
 
 
 def may_act_in_policy(user: User, policy: str) -> bool:

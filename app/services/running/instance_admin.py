@@ -88,7 +88,7 @@ def _transition(
     try:
         instance = lock_instance(instance_id)
         center = db.session.get(Center, instance.center_id) if instance.center_id else None
-        if not access.may_see_instance(user, instance, center):
+        if not access.may_see_instance(user, instance):
             raise NotFound(_("流程实例不存在：%(id)s", id=instance_id))
         if not may_administer(user, center):
             raise Forbidden(_("只有管理员或本政策的监督人员可以暂停、恢复或终止流程实例"))

@@ -15,11 +15,11 @@ from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
 from app.models import Center, Event, HumanTask, ProcessInstance, Timer, User
 from app.services import transactions
-from app.services.centers.roles import center_roles
 from app.services.paging import EVERYTHING, Page, Window, fetch_page
 from app.services.people import access
 from app.services.running.starting import begin_instance
-from app.vocabulary import TaskState, TimerState
+from app.services.tasks.lookup import READY_TASKS
+from app.vocabulary import TimerState
 
 
 @dataclass
@@ -42,7 +42,7 @@ def start_with_answer(actor: User, process_key: str, center_id: int,
     """Start as `start_instance` does, and read what the starter is answered (ready tasks, waiting timers, the
     start's warnings) in the start's own transaction, before it commits: no second transaction to read them."""
     with _starting(actor, process_key, center_id, data) as instance:
-        tasks = list(db.session.scalars(_READY, {"instance_id": instance.id}))
+        tasks = list(db.session.scalars(READY_TASKS, {"instance_id": instance.id}))
         timers = list(db.session.scalars(_WAITING, {"instance_id": instance.id}))
         return InstanceView(instance, tasks, timers), start_warnings(instance)
 
@@ -66,17 +66,12 @@ def _starting(actor: User | None, process_key: str, center_id: int, data: dict[s
 
 def _visible_instance(user: User, instance_id: int) -> ProcessInstance:
     instance = db.session.get(ProcessInstance, instance_id)
-    # the center's policy and organisations in one Core query (not the ORM center with its selectin organisations)
-    roles = center_roles(instance.center_id) if instance and instance.center_id else None
-    if instance is None or not (access.may_see_center_of(user, roles.policy, roles.organisations.values())
-                                if roles else access.may_see_instance(user, instance, None)):
+    if instance is None or not access.may_see_instance(user, instance):
         raise NotFound(_("流程实例不存在：%(id)s", id=instance_id))
     return instance
 
 
 # built once with a bound id: SQLAlchemy keys a statement of literal values for its cache on every call
-_READY = select(HumanTask).where(HumanTask.instance_id == bindparam("instance_id"),
-                                 HumanTask.state == TaskState.READY).order_by(HumanTask.id)
 _WAITING = select(Timer).where(Timer.instance_id == bindparam("instance_id"),
                                Timer.state == TimerState.WAITING).order_by(Timer.due_at)
 
@@ -84,7 +79,7 @@ _WAITING = select(Timer).where(Timer.instance_id == bindparam("instance_id"),
 def instance_view(user: User, instance_id: int) -> InstanceView:
     """Status, ready tasks and waiting timers of an instance visible to `user`."""
     instance = _visible_instance(user, instance_id)
-    tasks = db.session.scalars(_READY, {"instance_id": instance.id})
+    tasks = db.session.scalars(READY_TASKS, {"instance_id": instance.id})
     timers = db.session.scalars(_WAITING, {"instance_id": instance.id})
     return InstanceView(instance, list(tasks), list(timers))
 

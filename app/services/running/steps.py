@@ -14,7 +14,6 @@ from app.extensions import db
 from app.labels import ROLE_LABELS
 from app.models import Center, Event, HumanTask, ProcessInstance, Timer
 from app.services import transactions
-from app.services.centers import roles
 from app.services.centers.roles import center_roles
 from app.services.infrastructure.definitions import process_for_definition
 from app.services.running.effects import Starter, apply_effects
@@ -99,11 +98,6 @@ def _center_organisations(center_id: int | None) -> dict[str, int]:
     task action that began the transaction has usually read them already to check the caller's sight)."""
     roles = center_roles(center_id) if center_id is not None else None
     return roles.organisations if roles is not None else {}
-
-
-def remember_center_organisations(centers: list[Center]) -> None:
-    """Seed this transaction's memo of organisations per role with centers already loaded (a scheduler batch)."""
-    roles.remember(centers)
 
 
 def _event_row(instance: ProcessInstance, at: datetime, actor: str, kind: str, **fields: Any) -> dict[str, Any]:

@@ -23,10 +23,11 @@ from app.engine.views import WaitingTimer
 from app.extensions import db
 from app.models import Center, ProcessInstance, Timer
 from app.services import transactions
+from app.services.centers.roles import remember as remember_center_roles
 from app.services.centers.submissions import remember_submissions
 from app.services.running.events import add_event
 from app.services.running.starting import begin_instance
-from app.services.running.steps import open_workflow, record_step, remember_center_organisations
+from app.services.running.steps import open_workflow, record_step
 from app.vocabulary import InstanceStatus, TimerState
 
 EPSILON = timedelta(microseconds=1)
@@ -111,7 +112,7 @@ def _load_centers(center_ids: set[int]) -> list[Center]:
     if not center_ids:
         return []
     centers = list(db.session.scalars(select(Center).where(Center.id.in_(center_ids))))
-    remember_center_organisations(centers)
+    remember_center_roles(centers)
     return centers
 
 

@@ -7,32 +7,23 @@ from sqlalchemy import bindparam, select
 from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.models import HumanTask, User
-from app.services.centers.roles import center_roles
 from app.services.people import access
 from app.vocabulary import TaskState
 
 # built once with bound parameters: SQLAlchemy keys a statement of literal values for its cache on every call,
 # which cost more than running it (scripts/bench); `session.get` builds its statement per call too
 _TASK = select(HumanTask).where(HumanTask.id == bindparam("task_id"))
-_READY = select(HumanTask).where(HumanTask.instance_id == bindparam("instance_id"),
-                                 HumanTask.state == TaskState.READY).order_by(HumanTask.id)
+# an instance's ready tasks, in the order they became ready (its answer and the caller's next tasks)
+READY_TASKS = select(HumanTask).where(HumanTask.instance_id == bindparam("instance_id"),
+                                      HumanTask.state == TaskState.READY).order_by(HumanTask.id)
 
 
 def visible_task(user: User, task_id: int) -> HumanTask:
     """The task if the caller may see its center; NotFound otherwise (never revealing that it exists)."""
     task = db.session.scalar(_TASK, {"task_id": task_id})
-    if task is None or not _may_see(user, task):
+    if task is None or not access.may_see_task(user, task):
         raise NotFound(_("任务不存在：%(id)s", id=task_id))
     return task
-
-
-def _may_see(user: User, task: HumanTask) -> bool:
-    """`access.may_see_task`, with the center's policy and organisations read once per transaction (the step
-    routes its new tasks by the same reading) instead of the ORM center and its selectin organisations."""
-    roles = center_roles(task.center_id) if task.center_id else None
-    if roles is None:
-        return access.may_see_task_without_center(user, task)
-    return access.may_see_center_of(user, roles.policy, roles.organisations.values())
 
 
 def workable_task(user: User, task_id: int) -> HumanTask:
@@ -50,4 +41,4 @@ def first_workable_task(user: User, instance_id: int) -> HumanTask | None:
 
 def workable_ready_tasks(user: User, instance_id: int) -> list[HumanTask]:
     """The instance's ready tasks the caller may work on, in the order they became ready."""
-    return [task for task in db.session.scalars(_READY, {"instance_id": instance_id}) if access.may_work_on(user, task)]
+    return [task for task in db.session.scalars(READY_TASKS, {"instance_id": instance_id}) if access.may_work_on(user, task)]
