@@ -10,7 +10,7 @@ from typing import IO, Any, cast
 
 import yaml
 from flask import Flask, request, session
-from flask_babel import lazy_gettext
+from flask_babel import get_locale, lazy_gettext
 
 from app.extensions import babel
 from handlers.policy_data import share_words
@@ -22,6 +22,11 @@ LANG_COOKIE = "lang"  # set by /lang/<code> together with the session value
 def lazy_text(text: str, **variables: Any) -> str:
     """`text` translated when it is rendered, typed as the `str` it stands in for (WTForms labels and messages)."""
     return cast(str, lazy_gettext(text, **variables))  # a LazyString: str() and formatting translate it
+
+
+def english() -> bool:
+    """Whether the current request reads English (Chinese is the default and the language of the records)."""
+    return str(get_locale() or "zh_CN").startswith("en")
 
 
 def normalise(code: str | None) -> str | None:

@@ -8,11 +8,11 @@ import re
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError
+from app.i18n import english
 
 GENERIC = {
     400: ("请求无效", "Bad request"),
@@ -61,16 +61,12 @@ VALIDATION_MESSAGES: tuple[tuple[re.Pattern[str], Any], ...] = tuple(  # (patter
 ))
 
 
-def _english() -> bool:
-    return str(get_locale() or "zh_CN").startswith("en")
-
-
 def _message(status: int, message: str | None) -> str:
     """The message as given (translated where it was raised), else the status's generic one."""
     if message:
         return message
     zh, en = GENERIC.get(status, GENERIC[400] if status < 500 else GENERIC[500])
-    return en if _english() else zh
+    return en if english() else zh
 
 
 def _flatten(messages: Any) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import get_locale
+from app.i18n import english
 
 DIGITS = {"零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 ROMAN = ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
@@ -40,4 +40,4 @@ def article_label(text: str | None) -> str:
     """A citation in the request's language (as written on a Chinese page)."""
     if not text:
         return ""
-    return english_article(text) if str(get_locale() or "").startswith("en") else text
+    return english_article(text) if english() else text

@@ -2,18 +2,12 @@
 page translates its message (the id and parameters `run_checks` keeps beside each result, handlers/checks/text.py)."""
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 
+from app.i18n import CHINESE, english
 from app.web.articles import article_label
-
-CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
-
-
-def _english() -> bool:
-    return str(get_locale() or "").startswith("en")
 
 
 def render(message: Any, key: str = "") -> str:
@@ -35,7 +29,7 @@ def render(message: Any, key: str = "") -> str:
 def check_reason(result: dict[str, Any], message: Any = None) -> str:
     """`result`'s reason on the page: as written on a Chinese page, from its message on an English one."""
     reason = str(result.get("reason") or "")
-    if not _english() or message is None:
+    if not english() or message is None:
         return reason
     text = render(message)
     return text[:1].upper() + text[1:]  # a label may open the sentence

@@ -6,9 +6,10 @@ from __future__ import annotations
 import html
 import re
 
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 
-CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+from app.i18n import CHINESE, english
+
 # the name attribute of a BPMN element (<bpmn:userTask id=".." name="..">); lanes keep their role keys
 _NAMED = re.compile(r'(<bpmn:(?!lane\b)\w+\b[^>]*?\bname=")([^"]*)(")')
 
@@ -22,6 +23,6 @@ def _translated(match: re.Match[str]) -> str:
 
 def localised_bpmn(xml: str) -> str:
     """`xml` with its element names in the request's language (unchanged on a Chinese page)."""
-    if not str(get_locale() or "").startswith("en"):
+    if not english():
         return xml
     return _NAMED.sub(_translated, xml)

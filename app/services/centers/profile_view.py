@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from app.i18n import english
 from app.services.infrastructure.forms import form_schema
 
 
@@ -71,12 +71,8 @@ def _described(policy: str) -> dict[str, dict[str, Any]]:
     return found
 
 
-def _english() -> bool:
-    return str(get_locale() or "").startswith("en")
-
-
 def _title(prop: dict[str, Any], key: str) -> str:
-    if _english() and prop.get("x-title-en"):
+    if english() and prop.get("x-title-en"):
         return str(prop["x-title-en"])
     return str(prop.get("title") or key)
 
@@ -87,7 +83,7 @@ def _text(prop: dict[str, Any], value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return _("是") if value else _("否")
-    labels = prop.get("x-enum-labels-en" if _english() and prop.get("x-enum-labels-en") else "x-enum-labels") or {}
+    labels = prop.get("x-enum-labels-en" if english() and prop.get("x-enum-labels-en") else "x-enum-labels") or {}
     if isinstance(value, str) and value in labels:
         return str(labels[value])
     if isinstance(value, list):
@@ -96,8 +92,8 @@ def _text(prop: dict[str, Any], value: Any) -> str:
     if isinstance(value, dict):
         props = prop.get("properties", {})
         return "；".join(f"{_title(props.get(k, {}), k)}：{_text(props.get(k, {}), v)}" for k, v in value.items())
-    unit = prop.get("x-unit-en") if _english() and prop.get("x-unit-en") else prop.get("x-unit")
-    if unit and not (_english() and prop.get("x-unit-en")):
+    unit = prop.get("x-unit-en") if english() and prop.get("x-unit-en") else prop.get("x-unit")
+    if unit and not (english() and prop.get("x-unit-en")):
         unit = _(str(unit))  # the units the form macros translate (万元, 人, 平方米 ...) are in the catalog
     return f"{value} {unit}" if unit and isinstance(value, int | float) else str(value)
 

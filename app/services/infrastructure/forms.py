@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from app.errors import InvalidSubmission, NotFound
+from app.i18n import english
 
 
 @lru_cache(maxsize=256)
@@ -89,7 +89,7 @@ def _title_of(prop: Any, fallback: str) -> str:
     """A field's label from its own schema: x-title-en in English, else its title."""
     if not isinstance(prop, dict):
         return fallback
-    if str(get_locale() or "").startswith("en"):
+    if english():
         return str(prop.get("x-title-en", fallback))
     return str(prop.get("title", fallback))
 
@@ -122,7 +122,7 @@ def _describe(error: ValidationError, schema: dict[str, Any]) -> tuple[str, str]
     field = path or "_form"
     title = _nearest_title(schema, list(error.absolute_path))
     expected: Any = error.validator_value
-    if kind == "type" and not str(get_locale() or "").startswith("en"):
+    if kind == "type" and not english():
         names = [expected] if isinstance(expected, str) else list(expected)
         expected = "、".join(TYPE_NAMES.get(str(t), str(t)) for t in names)
     messages = {

@@ -4,11 +4,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
+from app.i18n import english
 from app.labels import (
     EVENT_KIND_LABELS,
     POLICY_LABELS,
@@ -69,7 +69,7 @@ def details(event: Event) -> str:
         parts.append(str(payload["message"]))
     if payload.get("lag_ms") is not None:
         parts.append(_("晚于到期时间 %(lag)s 触发", lag=duration(float(payload["lag_ms"]) / 1000)))
-    return ("; " if str(get_locale() or "").startswith("en") else "；").join(parts)
+    return ("; " if english() else "；").join(parts)
 
 
 def duration(seconds: float | None) -> str:
