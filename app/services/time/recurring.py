@@ -8,7 +8,7 @@ organisations, and everything is decided before the read transaction ends (the s
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -96,17 +96,12 @@ def start_evaluations() -> list[int]:
         if states and "cycle_years" in rule and base is not None:  # the first cycle has run out: base years back
             filters.append(and_(Center.policy == policy_key, Center.status.in_(states),
                                 base <= _years_before(today, int(rule["cycle_years"]))))
-    due: list[tuple[int, str, int]] = []
-    if filters:
-        existing = set(db.session.scalars(
-            select(ProcessInstance.business_key).where(ProcessInstance.process_key.like("%_evaluation"))))
-        for center in _centers(or_(*filters)):
-            key = deployed[center.policy]
-            cycle = deadlines.evaluation_due_cycle(center, now)
-            if cycle is not None and business_key(key, {"center_id": center.id, "cycle": cycle.number}) not in existing:
-                due.append((center.id, key, cycle.number))
-    transactions.rollback()
-    return [i for center_id, key, number in due if (i := _start(center_id, key, {"cycle": number})) is not None]
+
+    def due_cycle(center: Center) -> int | None:
+        cycle = deadlines.evaluation_due_cycle(center, now)
+        return cycle.number if cycle is not None else None
+
+    return _start_cycles(filters, deployed, due_cycle)
 
 
 def start_operation_cycles() -> list[int]:
@@ -128,17 +123,27 @@ def start_operation_cycles() -> list[int]:
         if states and base is not None:  # the first cycle has begun once its base date is reached
             keys[str(policy_key)] = key
             filters.append(and_(Center.policy == policy_key, Center.status.in_(states), base <= today))
+
+    def due_cycle(center: Center) -> int | None:
+        cycle = cycles.current_operation_cycle(center, now)
+        return cycle.number if cycle is not None and cycles.admitted(center, cycle.number) else None
+
+    return _start_cycles(filters, keys, due_cycle)
+
+
+def _start_cycles(filters: list[ColumnElement[bool]], keys: dict[str, str],
+                  due_cycle: Callable[[Center], int | None]) -> list[int]:
+    """Start, for each center matching one of `filters`, its policy's procedure (`keys`) for the cycle `due_cycle`
+    says is due, unless started already (its business key); decided in the read, then each start writes."""
     due: list[tuple[int, str, int]] = []
     if filters:
         existing = set(db.session.scalars(select(ProcessInstance.business_key).where(
             ProcessInstance.process_key.in_(set(keys.values())))))
         for center in _centers(or_(*filters)):
-            cycle = cycles.current_operation_cycle(center, now)
-            key = keys[center.policy]
-            if cycle is not None and cycles.admitted(center, cycle.number) \
-                    and business_key(key, {"center_id": center.id, "cycle": cycle.number}) not in existing:
-                due.append((center.id, key, cycle.number))
-    transactions.rollback()
+            key, number = keys[center.policy], due_cycle(center)
+            if number is not None and business_key(key, {"center_id": center.id, "cycle": number}) not in existing:
+                due.append((center.id, key, number))
+    transactions.rollback()  # the read ends: each start below is its own writing transaction
     return [i for center_id, key, number in due if (i := _start(center_id, key, {"cycle": number})) is not None]
 
 
