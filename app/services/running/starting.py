@@ -43,8 +43,9 @@ def first_lane(process: ParsedProcess) -> str | None:
     return None
 
 
-# a lane whose people start nothing themselves, and who starts its procedures for it: the center's council files
-# through the center's host (建设单位), e.g. the appointments it made (理事会名单及主任任免备案)
+# a lane whose people start nothing themselves, and who starts its procedures for it. The council appoints the
+# director and the expert committee (e.g. xpcc 第十三条、第十四条); the texts are silent on who opens that record
+# in a system, so the center's host (建设单位) starts it for its council — a product decision, not an article.
 STARTED_FOR = {Role.COUNCIL.value: Role.APPLICANT.value}
 
 
