@@ -106,6 +106,10 @@ class Settings:
     smtp_timeout_s: float = field(default_factory=lambda: float(_env("TIC_SMTP_TIMEOUT", "5")))
     # werkzeug's password hashing method; the default (scrypt) is deliberately slow — tests use a fast one
     password_hash: str = field(default_factory=lambda: _env("TIC_PASSWORD_HASH", "scrypt"))
+    # workflows a process keeps in memory between steps (app/services/running/kept_workflows.py); 0: none
+    workflow_cache: int = field(default_factory=lambda: int(_env("TIC_WORKFLOW_CACHE", "256")))
+    # serialize each kept workflow when it is taken and fail if it differs from the stored state (the test suite)
+    workflow_cache_check: bool = field(default_factory=lambda: _flag("TIC_WORKFLOW_CACHE_CHECK", "0"))
 
     def to_flask(self) -> dict[str, Any]:
         """The Flask config mapping for these settings."""
@@ -134,14 +138,14 @@ class Settings:
             "TIC_SMTP_TIMEOUT": self.smtp_timeout_s,
             "TIC_SECURE_COOKIES": self.secure_cookies,
             "TIC_PASSWORD_HASH": self.password_hash,
+            "TIC_WORKFLOW_CACHE": self.workflow_cache,
+            "TIC_WORKFLOW_CACHE_CHECK": self.workflow_cache_check,
             # cookies: never sent on cross-site requests; only over HTTPS when TIC_SECURE_COOKIES=1
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SECURE": self.secure_cookies,
             "REMEMBER_COOKIE_SAMESITE": "Lax",
             "REMEMBER_COOKIE_SECURE": self.secure_cookies,
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "RATELIMIT_HEADERS_ENABLED": False,
             "WTF_CSRF_TIME_LIMIT": None,  # the CSRF token lives as long as the session
             "API_TITLE": "技术创新中心流程平台 API",
             "API_VERSION": "v1",

@@ -1,7 +1,5 @@
 """Unbound extensions; `create_app` binds them."""
 from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
@@ -20,5 +18,3 @@ api = Api()
 babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-# in-memory by default (RATELIMIT_STORAGE_URI); only routes that ask for a limit are limited
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")

@@ -108,33 +108,22 @@ def make_app(database_url: str, **config: Any) -> Flask:
     """A test app on `database_url` with the simulated clock and the repository's processes deployed.
 
     Building an app costs ~0.2 s (flask-smorest documents every view), so one app per database URL is
-    reused: its config is restored to the first build's before `config` is applied, and rate-limit
-    counters are cleared. The database itself is fresh for every test (see `database_url`).
+    reused: its config is restored to the first build's before `config` is applied. The database itself is
+    fresh for every test (see `database_url`).
     """
     cached = _APPS.get(database_url)
     if cached is None:
         app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TIC_CLOCK": "simulated", "TESTING": True,
-                          "TIC_PASSWORD_HASH": "pbkdf2:sha256:1000"})  # tests only: fast to hash
+                          "TIC_PASSWORD_HASH": "pbkdf2:sha256:1000",  # tests only: fast to hash
+                          "TIC_WORKFLOW_CACHE_CHECK": True})  # every kept workflow proven equal to its state
         _APPS[database_url] = cached = (app, dict(app.config))
     app, baseline = cached
     app.config.clear()
     app.config.update(baseline)
     app.config.update(config)
-    _reset_rate_limits()
     # the repository's processes are deployed once per database (the SQLite template, the PostgreSQL database,
     # whose process_definition rows survive truncation): redeploying here cost ~45 ms per test
     return app
-
-
-def _reset_rate_limits() -> None:
-    from app import extensions
-
-    limiter = getattr(extensions, "limiter", None)
-    if limiter is not None:
-        try:
-            limiter.reset()
-        except Exception:  # noqa: BLE001 - storage not initialised yet for this app
-            pass
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError
-from app.extensions import csrf, limiter, login_manager
+from app.extensions import csrf, login_manager
 from app.labels import (
     CATEGORY_LABELS,
     POLICY_LABELS,
@@ -44,14 +44,13 @@ BLUEPRINT_MODULES: list[str] = ["auth", "inbox", "tasks", "centers", "files", "m
 
 
 def init_web(app: Flask) -> None:
-    """Register login, CSRF (not on the bearer-token API), the rate limiter, filters and the web blueprints."""
+    """Register login, CSRF (not on the bearer-token API), filters and the web blueprints."""
     # settings (upload and request limits, cookies, the login rate) come from app/config.py
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("请先登录")
     login_manager.login_message_category = "info"
     csrf.init_app(app)
-    limiter.init_app(app)
     for rule in app.url_map.iter_rules():  # the JSON API authenticates by bearer token: no cookie, no CSRF
         if rule.rule.startswith("/api/") and "." in rule.endpoint:
             blueprint = app.blueprints.get(rule.endpoint.split(".", 1)[0])

@@ -350,7 +350,7 @@ def test_check_results_shown_beside_the_decision(app: Flask, staff: dict[str, An
         def task_data(self, task_uuid: str) -> dict[str, Any]:
             return {"decision": "approve", "establishment_checks": checks, "center_name": "测试中心_a"}
 
-    monkeypatch.setattr(task_view_module, "open_workflow", lambda instance: FakeWorkflow())
+    monkeypatch.setattr(task_view_module, "read_workflow", lambda instance: FakeWorkflow())
     applicant = logged_in(app, staff["applicant"])
     html = page_of(applicant, f"/tasks/{ready_task_id(app, 'submit_report')}")[1]
     assert 'data-testid="checks"' in html and "12 人，少于 30 人" in html and "存在未通过项" in html

@@ -19,7 +19,7 @@ from app.models import Center, Event, HumanTask, ProcessDefinition, ProcessInsta
 from app.services.monitoring import event_text, exports
 from app.services.people import access
 from app.services.running.instance_admin import allowed_actions
-from app.services.running.steps import open_workflow
+from app.services.running.steps import read_workflow
 from app.vocabulary import OVERSIGHT_ROLES, PENDING_TIMER_STATES, InstanceStatus, TaskState, is_overdue
 
 INSTANCE_STATUSES = tuple(InstanceStatus)
@@ -250,7 +250,7 @@ def main_bpmn(definition: ProcessDefinition) -> str:
 
 def instance_states(instance: ProcessInstance) -> dict[str, str]:
     """element id -> completed | active | waiting (or cancelled for what a termination stopped)."""
-    states = open_workflow(instance).element_states()
+    states = read_workflow(instance).element_states()
     if instance.status == InstanceStatus.TERMINATED:
         states = {k: (v if v == TaskState.COMPLETED else TaskState.CANCELLED) for k, v in states.items()}
     return states

@@ -16,6 +16,7 @@ from app.models import Center, Event, HumanTask, ProcessInstance, Timer
 from app.services import transactions
 from app.services.centers.roles import center_roles
 from app.services.infrastructure.definitions import process_for_definition
+from app.services.running import kept_workflows
 from app.services.running.effects import Starter, apply_effects
 from app.services.running.rows import write_columns
 from app.vocabulary import ACTIVE_STATUSES, InstanceStatus, TaskState, TimerState
@@ -41,7 +42,14 @@ def lock_instance(instance_id: int) -> ProcessInstance:
 
 
 def open_workflow(instance: ProcessInstance) -> Workflow:
-    """The instance's workflow restored onto its own definition version."""
+    """The instance's workflow to step (the caller holds its lock): the one this process kept after writing the
+    stored state (kept_workflows), else restored onto its own definition version."""
+    kept = kept_workflows.take(instance.id, instance.definition_id, instance.state)
+    return kept if kept is not None else read_workflow(instance)
+
+
+def read_workflow(instance: ProcessInstance) -> Workflow:
+    """The instance's workflow restored from its stored state, to read (never taken from or kept in the cache)."""
     return Workflow.load(instance.state, process_for_definition(instance.definition_id))
 
 
@@ -71,6 +79,7 @@ def record_step(
             written["completed_at"] = now
         written["status"] = status
     write_columns(instance, written)  # one UPDATE, version-checked (a stale writer: StaleDataError)
+    kept_workflows.keep(instance.id, instance.definition_id, written["state"], workflow)
     events: list[dict[str, Any]] = []
     with db.session.no_autoflush:
         _sync_human_tasks(instance, workflow, outcome, now, set(submitted), events)

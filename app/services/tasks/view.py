@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Center, HumanTask, ProcessInstance, StoredFile, User
 from app.services.infrastructure import files as file_store
 from app.services.infrastructure import forms
-from app.services.running.steps import open_workflow
+from app.services.running.steps import read_workflow
 from app.services.tasks.attachments import referenced_ids
 from app.services.tasks.inbox import DUE_SOON
 from app.services.tasks.lookup import workable_task
@@ -86,7 +86,7 @@ def task_view(user: User, task_id: int) -> TaskView:
     form = forms.form_schema(task.form_key) if task.form_key else None
     visible: dict[str, Any] = {}
     if task.state == TaskState.READY:
-        visible = {k: v for k, v in open_workflow(instance).task_data(task.task_uuid).items()
+        visible = {k: v for k, v in read_workflow(instance).task_data(task.task_uuid).items()
                    if not k.startswith("spiff__")}
     earlier = db.session.scalars(
         select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == TaskState.COMPLETED,
