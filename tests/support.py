@@ -61,6 +61,27 @@ def set_stored_clock(moment: datetime) -> None:
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+BENCH_BPMN = Path(__file__).resolve().parents[1] / "benchmarks" / "three_tasks.bpmn"
+
+
+def start_bench_instance(app: Any, people: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
+    """Deploy the benchmark's three-task process (nmg2025_bench) and start it for center a: the start's answer."""
+    import shutil
+
+    from app.services.infrastructure.deploy import deploy_file
+
+    (tmp_path / "nmg2025").mkdir()
+    shutil.copy(BENCH_BPMN, tmp_path / "nmg2025" / "bench.bpmn")
+    with app.app_context():
+        deploy_file(tmp_path / "nmg2025" / "bench.bpmn", tmp_path)
+        db.session.commit()
+    started = people["supervisor"].post("/api/v1/instances", json={"process_key": "nmg2025_bench",
+                                                                   "center_id": people["centers"]["a"]})
+    assert started.status_code == 201, started.get_json()
+    body: dict[str, Any] = started.get_json()
+    return body
+
+
 def deploy_probes(*names: str, policy: str = "nmg2025") -> None:
     """Deploy test-only BPMN probes from tests/fixtures/<policy>/ (the caller holds an app context)."""
     from app.services.infrastructure.deploy import deploy_file

@@ -3,7 +3,6 @@ kept_workflows.py) instead of restoring it — only when the stored state is sti
 transaction committed, and (the test suite's TIC_WORKFLOW_CACHE_CHECK) proven equal to the stored state."""
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,11 +15,9 @@ from app.extensions import db
 from app.models import ProcessInstance
 from app.services import transactions
 from app.services.infrastructure.definitions import process_for_definition
-from app.services.infrastructure.deploy import deploy_file
 from app.services.running import kept_workflows
 from app.services.running.steps import lock_instance, open_workflow
-
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "three_tasks.bpmn"
+from tests.support import start_bench_instance
 
 
 @pytest.fixture
@@ -39,19 +36,6 @@ def restores(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     kept_workflows.forget_all()
 
 
-def _started(app: Flask, people: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
-    (tmp_path / "nmg2025").mkdir()
-    shutil.copy(BENCH, tmp_path / "nmg2025" / "bench.bpmn")
-    with app.app_context():
-        deploy_file(tmp_path / "nmg2025" / "bench.bpmn", tmp_path)
-        db.session.commit()
-    started = people["supervisor"].post("/api/v1/instances", json={"process_key": "nmg2025_bench",
-                                                                   "center_id": people["centers"]["a"]})
-    assert started.status_code == 201, started.get_json()
-    body: dict[str, Any] = started.get_json()
-    return body
-
-
 def _complete(people: dict[str, Any], task_id: int) -> dict[str, Any]:
     done = people["applicant"].post(f"/api/v1/tasks/{task_id}/complete", json={"data": {}})
     assert done.status_code == 200, done.get_json()
@@ -61,7 +45,7 @@ def _complete(people: dict[str, Any], task_id: int) -> dict[str, Any]:
 
 def test_steps_continue_the_kept_workflow(app: Flask, people: dict[str, Any], tmp_path: Path,
                                           restores: list[int]) -> None:
-    started = _started(app, people, tmp_path)
+    started = start_bench_instance(app, people, tmp_path)
     task_id = started["ready_tasks"][0]["id"]
     for _step in range(3):
         body = _complete(people, task_id)
@@ -72,7 +56,7 @@ def test_steps_continue_the_kept_workflow(app: Flask, people: dict[str, Any], tm
 
 def test_a_state_written_elsewhere_is_restored(app: Flask, people: dict[str, Any], tmp_path: Path,
                                                restores: list[int]) -> None:
-    started = _started(app, people, tmp_path)
+    started = start_bench_instance(app, people, tmp_path)
     with app.app_context():  # another process steps the instance: the stored state is no longer ours
         instance = lock_instance(started["id"])
         workflow = Workflow.load(instance.state, process_for_definition(instance.definition_id))
@@ -87,7 +71,7 @@ def test_a_state_written_elsewhere_is_restored(app: Flask, people: dict[str, Any
 
 def test_a_rolled_back_step_keeps_nothing(app: Flask, people: dict[str, Any], tmp_path: Path,
                                           restores: list[int]) -> None:
-    started = _started(app, people, tmp_path)
+    started = start_bench_instance(app, people, tmp_path)
     with app.app_context():
         instance = lock_instance(started["id"])
         workflow = open_workflow(instance)  # taken out of the cache: nobody else steps it meanwhile
@@ -102,7 +86,7 @@ def test_a_rolled_back_step_keeps_nothing(app: Flask, people: dict[str, Any], tm
 
 def test_a_kept_workflow_that_diverged_fails_the_check(app: Flask, people: dict[str, Any], tmp_path: Path,
                                                        restores: list[int]) -> None:
-    started = _started(app, people, tmp_path)
+    started = start_bench_instance(app, people, tmp_path)
     with app.app_context():
         assert app.config["TIC_WORKFLOW_CACHE_CHECK"]
         instance = lock_instance(started["id"])
@@ -119,6 +103,6 @@ def test_a_kept_workflow_that_diverged_fails_the_check(app: Flask, people: dict[
 def test_no_cache_restores_every_step(app: Flask, people: dict[str, Any], tmp_path: Path,
                                       restores: list[int]) -> None:
     app.config["TIC_WORKFLOW_CACHE"] = 0
-    started = _started(app, people, tmp_path)
+    started = start_bench_instance(app, people, tmp_path)
     _complete(people, started["ready_tasks"][0]["id"])
     assert restores == [1]

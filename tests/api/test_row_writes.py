@@ -3,7 +3,6 @@ ORM's flush guaranteed: the version check, the loaded object showing the new val
 savepoint's too) making the object read the database again."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,24 +14,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.extensions import db
 from app.models import HumanTask, ProcessInstance
 from app.services import transactions
-from app.services.infrastructure.deploy import deploy_file
 from app.services.running.rows import write_columns
 from app.services.running.steps import lock_instance
-
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "three_tasks.bpmn"
-
-
-def _started(app: Flask, people: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
-    (tmp_path / "nmg2025").mkdir()
-    shutil.copy(BENCH, tmp_path / "nmg2025" / "bench.bpmn")
-    with app.app_context():
-        deploy_file(tmp_path / "nmg2025" / "bench.bpmn", tmp_path)
-        db.session.commit()
-    started = people["supervisor"].post("/api/v1/instances", json={"process_key": "nmg2025_bench",
-                                                                   "center_id": people["centers"]["a"]})
-    assert started.status_code == 201, started.get_json()
-    body: dict[str, Any] = started.get_json()
-    return body
+from tests.support import start_bench_instance
 
 
 def _row(instance_id: int) -> Any:
@@ -40,7 +24,7 @@ def _row(instance_id: int) -> Any:
 
 
 def test_a_completion_writes_task_and_instance_once(app: Flask, people: dict[str, Any], tmp_path: Path) -> None:
-    started = _started(app, people, tmp_path)
+    started = start_bench_instance(app, people, tmp_path)
     with app.app_context():
         before = _row(started["id"]).version
     done = people["applicant"].post(f"/api/v1/tasks/{started['ready_tasks'][0]['id']}/complete",
@@ -56,7 +40,7 @@ def test_a_completion_writes_task_and_instance_once(app: Flask, people: dict[str
 
 
 def test_a_stale_version_writes_nothing(app: Flask, people: dict[str, Any], tmp_path: Path) -> None:
-    started = _started(app, people, tmp_path)
+    started = start_bench_instance(app, people, tmp_path)
     with app.app_context():
         instance = lock_instance(started["id"])
         version = instance.version
@@ -69,7 +53,7 @@ def test_a_stale_version_writes_nothing(app: Flask, people: dict[str, Any], tmp_
 
 
 def test_a_savepoint_rollback_forgets_the_written_values(app: Flask, people: dict[str, Any], tmp_path: Path) -> None:
-    started = _started(app, people, tmp_path)
+    started = start_bench_instance(app, people, tmp_path)
     with app.app_context():
         instance = lock_instance(started["id"])
         version, state = instance.version, instance.state
@@ -86,7 +70,7 @@ def test_a_savepoint_rollback_forgets_the_written_values(app: Flask, people: dic
 def test_pending_orm_changes_are_written_with_the_values_in_one_update(
     app: Flask, people: dict[str, Any], tmp_path: Path,
 ) -> None:
-    started = _started(app, people, tmp_path)
+    started = start_bench_instance(app, people, tmp_path)
     with app.app_context():
         instance = lock_instance(started["id"])
         version = instance.version

@@ -84,10 +84,13 @@ def instance_view(user: User, instance_id: int) -> InstanceView:
     return InstanceView(instance, list(tasks), list(timers))
 
 
+_WARNINGS = select(Event).where(Event.instance_id == bindparam("instance_id"), Event.kind == "warning") \
+    .order_by(Event.id)
+
+
 def start_warnings(instance: ProcessInstance) -> list[dict[str, str]]:
     """What the start of `instance` warned about (e.g. a lapsed trial policy): code and message of each warning."""
-    rows = db.session.scalars(select(Event).where(Event.instance_id == instance.id, Event.kind == "warning")
-                              .order_by(Event.id))
+    rows = db.session.scalars(_WARNINGS, {"instance_id": instance.id})
     return [{"code": str((e.payload or {}).get("code") or ""), "message": str((e.payload or {}).get("message") or "")}
             for e in rows]
 

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.labels import ROLE_LABELS, procedure_name
 from app.models import Center, ProcessInstance, User
 from app.services.centers import lifecycle, policies
+from app.services.centers.roles import remember as remember_center_roles
 from app.services.infrastructure.definitions import process_for_definition
 from app.services.infrastructure.deploy import latest_definition
 from app.services.running import start_data
@@ -125,6 +126,7 @@ def begin_instance(
             stored = policies.out_of_force(definition.policy, now.astimezone(CHINA).date())
         add_event(instance, now, "system", "warning",
                   payload={"code": "policy_out_of_force", "message": stored, "started_by": who})  # who went on
+    remember_center_roles([center])  # loaded with its organisations: the step routes its tasks without a query
     record_step(instance, workflow, outcome, who, now, start=begin_instance)
     return instance
 
