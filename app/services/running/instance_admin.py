@@ -24,6 +24,7 @@ from app.errors import Conflict, Forbidden, InvalidSubmission, NotFound
 from app.extensions import db
 from app.models import Center, Event, ProcessInstance, User
 from app.services import transactions
+from app.services.centers.roles import center_roles
 from app.services.people import access
 from app.services.running.ending import end_for_good
 from app.services.running.events import add_event
@@ -40,18 +41,19 @@ TRANSITIONS = {
 EVENT_KINDS = {"suspend": "instance_suspended", "resume": "instance_resumed", "terminate": "instance_terminated"}
 
 
-def may_administer(user: User, center: Center | None) -> bool:
-    """Administrators anywhere; supervisors for centers of their own policy (or every policy if unscoped)."""
+def may_administer(user: User, policy: str | None) -> bool:
+    """Administrators anywhere; supervisors for centers of their own policy (or every policy if unscoped);
+    `policy` is the instance's center's (None: an instance of no center)."""
     if user.role == Role.ADMIN:
         return True
     if user.role != Role.SUPERVISOR:
         return False
-    return center is None or user.policy is None or user.policy == center.policy
+    return policy is None or user.policy is None or user.policy == policy
 
 
 def allowed_actions(user: User, instance: ProcessInstance, center: Center | None) -> list[str]:
     """The actions `user` may take on `instance` in its current status (for showing the forms)."""
-    if not may_administer(user, center):
+    if not may_administer(user, center.policy if center is not None else None):
         return []
     return [action for action, sources in TRANSITIONS.items() if instance.status in sources]
 
@@ -87,10 +89,10 @@ def _transition(
     now = clock.now()
     try:
         instance = lock_instance(instance_id)
-        center = db.session.get(Center, instance.center_id) if instance.center_id else None
-        if not access.may_see_instance(user, instance):
+        if not access.may_see_instance(user, instance):  # reads the center's roles once for this transaction
             raise NotFound(_("流程实例不存在：%(id)s", id=instance_id))
-        if not may_administer(user, center):
+        roles = center_roles(instance.center_id) if instance.center_id is not None else None
+        if not may_administer(user, roles.policy if roles is not None else None):
             raise Forbidden(_("只有管理员或本政策的监督人员可以暂停、恢复或终止流程实例"))
         if expected_version is not None and expected_version != instance.version:
             raise Conflict(_("流程实例已变化（版本 %(version)s，页面上的是 %(expected)s），请刷新后重试",
