@@ -68,7 +68,7 @@ class WorkingPeriodView(MethodView):
     """Counts working days from a start date."""
 
     @secured(bp, 422)
-    @bp.arguments(WorkingPeriodQuerySchema, location="query")
+    @bp.arguments(WorkingPeriodQuerySchema(), location="query")
     @bp.response(200, WorkingPeriodSchema)
     def get(self, query: dict[str, Any]) -> WorkingPeriod:
         """N working days from a start date; warns about years without a holiday schedule."""
@@ -86,7 +86,7 @@ class CalendarYearView(MethodView):
         return calendar_admin.year_schedule(year)
 
     @secured(bp, 403, 422)
-    @bp.arguments(CalendarYearPutSchema)
+    @bp.arguments(CalendarYearPutSchema())
     @bp.response(200, CalendarYearSchema)
     def put(self, body: dict[str, Any], year: int) -> dict[str, Any]:
         """Replace a year's schedule (admin): the days that differ from Monday–Friday."""

@@ -55,15 +55,15 @@ class Centers(MethodView):
     """Lists and registers centers."""
 
     @secured(bp, 422)
-    @bp.arguments(CenterQuerySchema, location="query")
-    @bp.arguments(PageQuerySchema, location="query")
+    @bp.arguments(CenterQuerySchema(), location="query")
+    @bp.arguments(PageQuerySchema(), location="query")
     @bp.response(200, CenterSchema(many=True), headers=TOTAL_COUNT_HEADERS)
     def get(self, query: dict[str, Any], window: Window) -> tuple[list[Center], dict[str, str]]:
         """Centers visible to the caller, by id (`limit`/`offset`; the total in `X-Total-Count`)."""
         return paged(centers.page_centers(current_user(), window, policy=query.get("policy")))
 
     @secured(bp, 403, 422)
-    @bp.arguments(CenterCreateSchema)
+    @bp.arguments(CenterCreateSchema())
     @bp.response(201, CenterSchema)
     def post(self, body: dict[str, Any]) -> Center:
         """Register a center with its organisations by role and its profile."""

@@ -39,7 +39,7 @@ class PolicyChecks(MethodView):
     """Runs a policy's automated checks on a submitted profile."""
 
     @secured(bp, 404, 422)
-    @bp.arguments(CheckRequestSchema)
+    @bp.arguments(CheckRequestSchema())
     @bp.response(200, CheckResultSchema(many=True))
     def post(self, body: dict[str, Any], policy: str) -> list[dict[str, Any]]:
         """Run the policy's automated checks on a profile (the same handlers the BPMN service tasks call)."""

@@ -27,7 +27,7 @@ class Clock(MethodView):
         return clock_control.read()
 
     @secured(bp, 403, 422)
-    @bp.arguments(ClockSetSchema)
+    @bp.arguments(ClockSetSchema())
     @bp.response(200, ClockSchema)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Move the simulated clock; every timer that came due has fired before the answer."""

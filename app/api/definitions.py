@@ -173,7 +173,7 @@ class Versions(MethodView):
     """The version history of a process."""
 
     @secured(bp, 403, 404, 422)
-    @bp.arguments(PageQuerySchema, location="query")
+    @bp.arguments(PageQuerySchema(), location="query")
     @bp.response(200, VersionSchema(many=True), headers=TOTAL_COUNT_HEADERS)
     def get(self, window: Window, process_key: str) -> tuple[list[dict[str, Any]], dict[str, str]]:
         """Deployed versions, newest first: who deployed each, when, why, and its open instances (paged)."""
@@ -207,7 +207,7 @@ class Drafts(MethodView):
     """The caller's drafts."""
 
     @secured(bp, 403, 422)
-    @bp.arguments(PageQuerySchema, location="query")
+    @bp.arguments(PageQuerySchema(), location="query")
     @bp.response(200, DraftSummarySchema(many=True), headers=TOTAL_COUNT_HEADERS)
     def get(self, window: Window) -> tuple[list[DesignDraft], dict[str, str]]:
         """The caller's saved drafts, most recent first (paged)."""
@@ -225,7 +225,7 @@ class DraftByKey(MethodView):
         return drafts.get_draft(current_user(), process_key)
 
     @secured(bp, 403, 422)
-    @bp.arguments(DraftSchema)
+    @bp.arguments(DraftSchema())
     @bp.response(200, DraftSchema)
     def put(self, body: dict[str, Any], process_key: str) -> Any:
         """Save the caller's draft (well-formed XML; validation happens at deploy)."""
@@ -243,7 +243,7 @@ class Migrate(MethodView):
     """Moves running instances to another version."""
 
     @secured(bp, 403, 404, 422)
-    @bp.arguments(MigrateSchema)
+    @bp.arguments(MigrateSchema())
     @bp.response(200, MigrationResultSchema(many=True))
     def post(self, body: dict[str, Any]) -> list[dict[str, Any]]:
         """Per instance, whether the move is safe and what moves; without `dry_run`, move the safe ones."""

@@ -37,15 +37,15 @@ class Instances(MethodView):
     """Lists visible instances and starts new ones."""
 
     @secured(bp, 422)
-    @bp.arguments(InstanceQuerySchema, location="query")
-    @bp.arguments(PageQuerySchema, location="query")
+    @bp.arguments(InstanceQuerySchema(), location="query")
+    @bp.arguments(PageQuerySchema(), location="query")
     @bp.response(200, InstanceSchema(many=True), headers=TOTAL_COUNT_HEADERS)
     def get(self, query: dict[str, Any], window: Window) -> tuple[list[ProcessInstance], dict[str, str]]:
         """Instances visible to the caller, newest first (`limit`/`offset`; the total in `X-Total-Count`)."""
         return paged(instances.list_instances(current_user(), window, **query))
 
     @secured(bp, 403, 404, 409, 422)
-    @bp.arguments(InstanceCreateSchema)
+    @bp.arguments(InstanceCreateSchema())
     @bp.response(201, InstanceDetailSchema, headers=ETAG_HEADERS)
     def post(self, body: dict[str, Any]) -> tuple[SimpleNamespace, dict[str, str]]:
         """Start the newest version of a process for a center; runs until it waits for people or time."""
@@ -73,7 +73,7 @@ class InstanceEvents(MethodView):
     """Pages through one instance's audit trail."""
 
     @secured(bp, 404, 422)
-    @bp.arguments(PageQuerySchema, location="query")
+    @bp.arguments(PageQuerySchema(), location="query")
     @bp.response(200, EventSchema(many=True), headers=TOTAL_COUNT_HEADERS)
     def get(self, window: Window, instance_id: int) -> tuple[list[Event], dict[str, str]]:
         """The audit trail, oldest first: who did what, when, on which element, under which article."""

@@ -25,8 +25,8 @@ class Notifications(MethodView):
     """Lists the caller's notifications."""
 
     @secured(bp, 422)
-    @bp.arguments(NotificationQuerySchema, location="query")
-    @bp.arguments(PageQuerySchema, location="query")
+    @bp.arguments(NotificationQuerySchema(), location="query")
+    @bp.arguments(PageQuerySchema(), location="query")
     @bp.response(200, NotificationSchema(many=True), headers=TOTAL_COUNT_HEADERS)
     def get(self, query: dict[str, Any], window: Window) -> tuple[list[Notification], dict[str, str]]:
         """The caller's notifications, newest first (`?unread=true` for unread only; `limit`/`offset`)."""

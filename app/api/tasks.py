@@ -40,8 +40,8 @@ class Tasks(MethodView):
     """Lists the caller's inbox of ready tasks."""
 
     @secured(bp, 422)
-    @bp.arguments(TaskQuerySchema, location="query")
-    @bp.arguments(PageQuerySchema, location="query")
+    @bp.arguments(TaskQuerySchema(), location="query")
+    @bp.arguments(PageQuerySchema(), location="query")
     @bp.response(200, HumanTaskSchema(many=True), headers=TOTAL_COUNT_HEADERS)
     def get(self, query: dict[str, Any], window: Window) -> tuple[list[HumanTask], dict[str, str]]:
         """Ready tasks for the caller's role in the caller's organisation, soonest due first (`limit`/`offset`;
@@ -95,7 +95,7 @@ class TaskDraft(MethodView):
     """Saves the caller's draft of a task's form."""
 
     @secured(bp, 403, 404, 409, 422)
-    @bp.arguments(TaskDraftSchema)
+    @bp.arguments(TaskDraftSchema())
     @bp.response(200, HumanTaskSchema)
     def put(self, body: dict[str, Any], task_id: int) -> HumanTask:
         """Save unfinished form data as my draft (claims the task): 409 if a colleague holds it."""
@@ -127,7 +127,7 @@ class TaskComplete(MethodView):
 
     @secured(bp, 403, 404, 409, 412, 422)
     @bp.doc(parameters=[IF_MATCH_PARAMETER])
-    @bp.arguments(TaskCompleteSchema)
+    @bp.arguments(TaskCompleteSchema())
     @bp.response(200, TaskCompletedSchema, headers=ETAG_HEADERS)
     def post(self, body: dict[str, Any], task_id: int) -> tuple[SimpleNamespace, dict[str, str]]:
         """Complete a task; the answer adds the instance's status and version and `next_tasks` (its ready tasks
