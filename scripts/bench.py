@@ -4,7 +4,7 @@ One run prints medians and ratios; it never passes or fails on time (the exit st
 only when something is broken). Status lines go to stderr, so `--json` leaves exactly one JSON
 object on stdout.
 
-    scripts/bench [--n N] [--warmup W] [--json] [--hooks] [--profile]
+    scripts/bench [--n N] [--warmup W] [--json] [--hooks] [--profile] [--idle]
 
 Phases, on a fresh SQLite database in a temporary directory (removed at the end), each N instances
 of benchmarks/three_tasks.bpmn (start + 3 task completions) after W uncounted warm-up instances:
@@ -15,6 +15,9 @@ of benchmarks/three_tasks.bpmn (start + 3 task completions) after W uncounted wa
   engine   SpiffWorkflow alone: deserialize + run the ready user task + engine steps + serialize
   hooks    (--hooks) each Flask request hook timed in-process (authentication, access log, metrics ...): medians
   profile  (--profile) cProfile of POST /tasks/{id}/complete in-process (Flask test client), to stderr
+  idle     (--idle) the in-process completion right after the previous request, after sleeping 2 ms, and after
+           spinning 2 ms, interleaved: what a pause before a request (every HTTP request has one) costs the
+           request itself on this machine (bench_idle.py)
 
 Half of the instances follow the completion's `next_tasks`, the other half also GET the instance after each step
 (the client before `next_tasks`). Shared parts live in bench_common.py, the report in bench_report.py; the
@@ -52,7 +55,8 @@ from bench_common import (
     ms,
     prepare,
 )
-from bench_report import profile_report, summarise, table
+from bench_idle import idle_phase
+from bench_report import idle_report, profile_report, summarise, table
 
 ROUND = 5  # instance pairs per client and round in the HTTP phase
 
@@ -296,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="also time each Flask request hook in-process (medians per request, all requests)")
     parser.add_argument("--profile", action="store_true",
                         help=f"also cProfile the in-process completion path (top {PROFILE_TOP}, to stderr)")
+    parser.add_argument("--idle", action="store_true",
+                        help="also time the in-process completion after a 2 ms sleep vs back-to-back vs a 2 ms spin")
     args = parser.parse_args(argv)
     if args.n < 1 or args.warmup < 0:
         parser.error("--n must be >= 1 and --warmup >= 0")
@@ -317,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
         service = service_phase(env, seeded, args.n, args.warmup)
         engine = engine_phase(seeded, args.n, args.warmup)
         hooks = hooks_phase(env, seeded, min(args.n, 100), min(args.warmup, 3)) if args.hooks else None
+        idle = idle_phase(env, seeded, min(args.n, 100), min(args.warmup, 3)) if args.idle else None
         if args.profile:
             profiler = cProfile.Profile()
             profiled = min(args.n, 100)
@@ -330,12 +337,16 @@ def main(argv: list[str] | None = None) -> int:
     result = summarise(args.n, http, wsgi, service, engine, http_lean)
     if hooks:
         result["hooks_ms_median"] = hooks  # per call, every request of the drive (POSTs and GETs)
+    if idle:
+        result.update(idle_report(idle))
     # Other work on the machine shifts every figure: the 1-minute load average says how busy it was.
     result["loadavg_1m_start"], result["loadavg_1m_end"] = round(load_start, 2), round(os.getloadavg()[0], 2)
     if profile:
         print(profile, file=sys.stderr)
     if hooks and not args.json:
         print("\n".join(f"{v:>9.3f} ms  {k}" for k, v in hooks.items()), file=sys.stderr)
+    if idle and not args.json:
+        print("\n".join(f"{k}: {v}" for k, v in idle_report(idle).items()), file=sys.stderr)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:

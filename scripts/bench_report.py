@@ -107,6 +107,15 @@ def summarise(n: int, http: dict[str, list[float]], wsgi: dict[str, list[float]]
     return result
 
 
+def idle_report(idle: dict[str, list[float]]) -> dict[str, float]:
+    """Medians of the idle probe per mode (busy, slept, spun) and how much slower a request is after a sleep."""
+    medians = {mode: round(median(ms(values)), 3) for mode, values in idle.items()}
+    result: dict[str, float] = {f"idle_wsgi_completion_{mode}_ms_median": value for mode, value in medians.items()}
+    result["idle_ratio_slept_to_busy"] = round(medians["slept"] / medians["busy"], 2)
+    result["idle_ratio_spun_to_busy"] = round(medians["spun"] / medians["busy"], 2)
+    return result
+
+
 def table(r: dict[str, Any]) -> str:
     rows: list[tuple[str, float, float | None, str]] = [
         ("http_task_completion", r["http_task_completion_ms_median"], r["http_task_completion_ms_p90"],
