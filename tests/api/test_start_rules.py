@@ -101,3 +101,20 @@ def test_the_api_refuses_exactly_what_the_center_page_does_not_offer(app: Flask,
                 assert status in (403, 409), (role, key, status)  # 409: the center's state allows it to nobody
                 refused += status == 403
         assert refused >= 2, role  # the scheduled report and evaluation at least
+
+
+def test_refusals_name_the_procedure_and_policy_in_words(nmg: dict[str, Any]) -> None:
+    supervisor, center = nmg["supervisor"], nmg["centers"]["a"]
+    assert start(supervisor, "nmg2025_annual_report", center, {"report_year": 2026}).status_code == 201
+    again = start(supervisor, "nmg2025_annual_report", center, {"report_year": 2026})
+    assert again.status_code == 409
+    message = again.get_json()["message"]
+    assert "2026年度的年度报告已发起" in message and "nmg2025" not in message, message
+    english = supervisor.post("/api/v1/instances", headers={"Accept-Language": "en"}, json={
+        "process_key": "nmg2025_annual_report", "center_id": center, "data": {"report_year": 2026}}).get_json()
+    assert "Annual report" in english["message"] and "2026" in english["message"], english
+    other = start(supervisor, "xpcc_major_change", center)
+    assert other.status_code == 422, other.get_json()
+    body = other.get_json()
+    assert "兵团技术创新中心" in body["message"] and "内蒙古（2025版）" in body["message"], body
+    assert "xpcc" not in body["message"] and "nmg2025" not in str(body["errors"]), body

@@ -13,7 +13,7 @@ from app.engine.parser import BpmnDefinitionError, ParsedProcess
 from app.engine.runtime import EngineError, Workflow
 from app.errors import Conflict, Forbidden, ProcessError
 from app.extensions import db
-from app.labels import ROLE_LABELS, procedure_name
+from app.labels import POLICY_LABELS, ROLE_LABELS, procedure_name, subject
 from app.models import Center, ProcessInstance, User
 from app.services.centers import lifecycle, policies
 from app.services.centers.roles import remember as remember_center_roles
@@ -83,10 +83,12 @@ def begin_instance(
     the scheduler's and another procedure's starts (`starter` None) are not."""
     definition = latest_definition(process_key)
     if definition.policy not in (center.policy, "common"):
+        policy_words = str(POLICY_LABELS.get(definition.policy, definition.policy))
+        center_words = str(POLICY_LABELS.get(center.policy, center.policy))
         raise ProcessError(
-            _("流程 %(key)s 属于政策 %(policy)s，与中心的政策 %(center_policy)s 不符",
-              key=process_key, policy=definition.policy, center_policy=center.policy),
-            {"process_key": [_("应选择 %(policy)s_ 开头的流程", policy=center.policy)]},
+            _("该流程属于“%(policy)s”政策，与中心的政策“%(center_policy)s”不符",
+              policy=policy_words, center_policy=center_words),
+            {"process_key": [_("应选择“%(policy)s”政策的流程", policy=center_words)]},
         )
     try:
         process = process_for_definition(definition.id)
@@ -105,7 +107,9 @@ def begin_instance(
     initial = start_data.prepare(process_key, center, data, now)
     key = business_key(process_key, initial)
     if key is not None and db.session.scalar(select(ProcessInstance.id).where(ProcessInstance.business_key == key)):
-        raise Conflict(_("%(center)s 的该程序已发起（%(key)s），同一年度或周期只能有一个", center=center.name, key=key))
+        parsed = ProcessKey.parse(process_key)
+        raise Conflict(_("%(center)s %(subject)s的%(procedure)s已发起，同一年度或周期只能有一个", center=center.name,
+                         subject=subject(key) or "", procedure=procedure_name(parsed.policy, parsed.procedure)))
     try:
         workflow, outcome = Workflow.start(process, initial, now)
     except (EngineError, BpmnDefinitionError) as err:
