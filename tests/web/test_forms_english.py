@@ -38,9 +38,38 @@ def missing_english(node: Any, path: str = "") -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("form", sorted(p.relative_to(FORMS).as_posix() for p in FORMS.glob("*/*.json")))
+def misplaced_choice_labels(node: Any, path: str = "") -> list[str]:
+    """Where choice labels do not sit beside the `enum` they label (on an array they belong in its `items`), or
+    leave one of its values without a label."""
+    if not isinstance(node, dict):
+        return []
+    found = []
+    for key in ("x-enum-labels", "x-enum-labels-en"):
+        if key in node and "enum" not in node:
+            found.append(f"{path}: {key} without enum")
+        elif key in node and set(map(str, node["enum"])) - set(node[key]):
+            found.append(f"{path}: {key} misses {sorted(set(map(str, node['enum'])) - set(node[key]))}")
+    for key, value in node.items():
+        if key in SCHEMA_MAPS and isinstance(value, dict):
+            found += [m for name, sub in value.items() for m in misplaced_choice_labels(sub, f"{path}/{name}")]
+        elif key in SCHEMA_SUBS:
+            found += misplaced_choice_labels(value, f"{path}/{key}")
+        elif key in SCHEMA_LISTS and isinstance(value, list):
+            found += [m for i, sub in enumerate(value) for m in misplaced_choice_labels(sub, f"{path}/{key}{i}")]
+    return found
+
+
+ALL_FORMS = sorted(p.relative_to(FORMS).as_posix() for p in FORMS.glob("*/*.json"))
+
+
+@pytest.mark.parametrize("form", ALL_FORMS)
 def test_every_field_has_its_english(form: str) -> None:
     assert missing_english(json.loads((FORMS / form).read_text(encoding="utf-8"))) == []
+
+
+@pytest.mark.parametrize("form", ALL_FORMS)
+def test_choice_labels_sit_beside_their_choices(form: str) -> None:
+    assert misplaced_choice_labels(json.loads((FORMS / form).read_text(encoding="utf-8"))) == []
 
 
 class _FormText(HTMLParser):
