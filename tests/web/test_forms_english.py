@@ -119,3 +119,22 @@ def test_english_annual_report_form_has_no_chinese(app: Flask, staff: dict[str, 
                                                          "summary": "", "problems": ""})
     errors = response.get_data(as_text=True)
     assert "Main problems" in errors and "problems 为必填项" not in errors and "存在的主要问题" not in errors
+
+
+@pytest.mark.parametrize("form,data,field,zh,en", [
+    ("jinzhong/change_review.json", {"decision": "return"}, "comment", "意见 为必填项", "Comment"),
+    ("national/change_request.json", {"change_items": ["name"]}, "naming_part", "名称中的“××”（中文） 为必填项",
+     "The “××” of the name (Chinese)"),
+])
+def test_a_conditionally_required_field_is_named_by_its_label(app: Flask, form: str, data: dict[str, Any],
+                                                               field: str, zh: str, en: str) -> None:
+    from app.errors import InvalidSubmission
+    from app.services.infrastructure.forms import validate_submission
+
+    for language, expected in (("zh", zh), ("en", en)):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            app.preprocess_request()
+            with pytest.raises(InvalidSubmission) as refused:
+                validate_submission(form, data)
+            assert any(expected in m for m in refused.value.errors[field]), refused.value.errors
+            assert not any(m.startswith(f"{field} ") for m in refused.value.errors[field]), refused.value.errors

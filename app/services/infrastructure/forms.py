@@ -114,7 +114,10 @@ def _describe(error: ValidationError, schema: dict[str, Any]) -> tuple[str, str]
         missing = str(error.message).split("'")[1] if "'" in error.message else path
         field = f"{path}.{missing}" if path else missing
         own = error.schema.get("properties", {}).get(missing) if isinstance(error.schema, dict) else None
-        return field, _("%(title)s 为必填项", title=_title_of(own, missing))
+        # a conditional requirement (`if`/`then`) declares no properties of its own: the form's schema labels it
+        titled = isinstance(own, dict) and "title" in own
+        title = _title_of(own, missing) if titled else _nearest_title(schema, [*error.absolute_path, missing])
+        return field, _("%(title)s 为必填项", title=title)
     if kind == "additionalProperties":
         declared = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
         extras = sorted(set(error.instance if isinstance(error.instance, dict) else {}) - set(declared))
