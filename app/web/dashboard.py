@@ -34,7 +34,7 @@ def data() -> Response:
 def operations() -> Any:
     """The operator's page: how late the timers fired (the chart loads /dashboard/operations.json)."""
     dashboard_service.require_operator(current_staff())
-    return render_template("dashboard/operations.html")
+    return render_template("dashboard/operations.html", lag_days=dashboard_service.LAG_DAYS)
 
 
 @bp.get("/operations.json")

@@ -27,5 +27,11 @@ def test_admin_sees_how_late_timers_fired(page: Any, app: Flask, live_server: Li
     assert page.locator("#chart-lag svg").count() >= 1
     assert "定时事件触发延迟（天）" in page.inner_text("#chart-lag")  # a month late: shown in days
     assert page.inner_text("[data-testid=lag-recent]").startswith("最近 2 次触发")
+    assert page.inner_text("#dashboard-now") == "2027-02-01 00:00"  # 截至 … (was empty)
     screenshot(page, "admin-operations")
+    set_clock(app, "2027-03-15T09:00:00+08:00")  # the firings are now older than the chart's 30 days
+    page.reload()
+    page.wait_for_selector("#dashboard[data-loaded=true]")
+    assert "最近 30 天没有定时事件触发" in page.inner_text("#chart-lag")
+    assert page.inner_text("[data-testid=lag-recent]").startswith("最近 2 次触发")
     assert not violations, violations

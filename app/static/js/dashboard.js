@@ -116,7 +116,7 @@
       { type: 'line', name: el.dataset.p95, data: l.p95.map(scaled), symbolSize: 8, z: 3 }
     ];
     option.color = [COLORS[2], COLORS[0], COLORS[3]];
-    chart(el, option, noData, l.days.length === 0);
+    chart(el, option, el.dataset.noData || noData, l.days.length === 0);
     var recent = document.getElementById('lag-recent');
     if (recent && l.recent.n) {
       recent.textContent = fmt(el.dataset.recent, {
@@ -137,7 +137,7 @@
       .then(function (data) {
         if (data.timer_lag) { renderOperations(data, noData); } else { renderDashboard(data, noData); }
         var now = document.getElementById('dashboard-now');
-        if (now) { now.textContent = data.now_text; }
+        if (now) { now.textContent = data.now_text || data.now || ''; }  // the dashboard says now_text, operations now
         root.setAttribute('data-loaded', 'true');
       })
       .catch(function () { document.getElementById('dashboard-error').hidden = false; });
