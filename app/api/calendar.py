@@ -5,10 +5,10 @@ from typing import Any, cast
 
 from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from app.api.auth import authenticate, current_user
+from app.api.parsing import Blueprint
 from app.api.responses import secured
 from app.calendar import WorkingPeriod
 from app.services.time import calendar_admin

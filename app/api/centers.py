@@ -5,11 +5,11 @@ from datetime import datetime
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, post_dump
 
 from app.api.auth import authenticate, current_user
 from app.api.paging import TOTAL_COUNT_HEADERS, PageQuerySchema, paged
+from app.api.parsing import Blueprint
 from app.api.responses import secured
 from app.api.schemas import CenterCreateSchema, CenterQuerySchema, CenterSchema
 from app.clock import CHINA

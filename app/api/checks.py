@@ -4,10 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from app.api.auth import authenticate
+from app.api.parsing import Blueprint
 from app.api.responses import secured
 from app.services.centers import checks
 

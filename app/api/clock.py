@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.api.auth import authenticate, current_user
+from app.api.parsing import Blueprint
 from app.api.responses import secured
 from app.api.schemas import ClockSchema, ClockSetSchema
 from app.services.time import clock_control

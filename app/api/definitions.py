@@ -6,11 +6,11 @@ from typing import Any
 from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from app.api.auth import authenticate, current_user
 from app.api.paging import TOTAL_COUNT_HEADERS, PageQuerySchema, paged
+from app.api.parsing import Blueprint
 from app.api.responses import secured
 from app.errors import InvalidSubmission
 from app.models import DesignDraft

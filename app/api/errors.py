@@ -47,6 +47,9 @@ VALIDATION_MESSAGES: tuple[tuple[re.Pattern[str], Any], ...] = tuple(  # (patter
     (r"Not a valid number\.", _l("必须是数字")),
     (r"Not a valid boolean\.", _l("必须是 true 或 false")),
     (r"Invalid JSON body\.", _l("请求正文不是有效的 JSON")),
+    (r"Invalid input type\.", _l("请求正文应为 JSON 对象")),
+    (r"Request body must be JSON \(Content-Type: application/json\)\.",
+     _l("请求正文应为 JSON 格式")),
     (r"Must be greater than or equal to (?P<min>\S+) and less than or equal to (?P<max>\S+?)\.",
      _l("必须在 %(min)s 到 %(max)s 之间")),
     (r"Must be greater than or equal to (?P<min>\S+?)\.", _l("不能小于 %(min)s")),
@@ -78,7 +81,8 @@ def _flatten(messages: Any) -> dict[str, Any]:
                 location: fields
             }
             for field, value in source.items():
-                flat[str(field)] = _translate(value)
+                # marshmallow files a body that is not an object under `_schema`: it is the JSON body itself
+                flat["json" if field == "_schema" else str(field)] = _translate(value)
     return flat
 
 

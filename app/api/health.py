@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from app.api.parsing import Blueprint
 from app.api.schemas import HealthSchema
 from app.services.infrastructure import readiness, system
 

@@ -5,12 +5,12 @@ from types import SimpleNamespace
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.api.auth import authenticate, current_user
 from app.api.etags import ETAG_HEADERS, instance_etag, with_etag
 from app.api.objects import with_extra
 from app.api.paging import TOTAL_COUNT_HEADERS, PageQuerySchema, paged
+from app.api.parsing import Blueprint
 from app.api.responses import secured
 from app.api.schemas import (
     EventSchema,

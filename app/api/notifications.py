@@ -4,11 +4,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app import clock
 from app.api.auth import authenticate, current_user
 from app.api.paging import TOTAL_COUNT_HEADERS, PageQuerySchema, paged
+from app.api.parsing import Blueprint
 from app.api.responses import secured
 from app.api.schemas import NotificationQuerySchema, NotificationSchema
 from app.models import Notification

@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from app.api.auth import authenticate
+from app.api.parsing import Blueprint
 from app.api.responses import secured
 from app.api.schemas import ProcessSchema
 from app.services.centers import catalog

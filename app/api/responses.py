@@ -5,8 +5,9 @@ import http
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
+
+from app.api.parsing import Blueprint
 
 F = TypeVar("F", bound=Callable[..., Any])
 

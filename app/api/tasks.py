@@ -7,12 +7,12 @@ from typing import Any
 from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 
 from app.api.auth import authenticate, current_user
 from app.api.etags import ETAG_HEADERS, IF_MATCH_PARAMETER, if_match_instance, instance_etag, with_etag
 from app.api.objects import with_extra
 from app.api.paging import TOTAL_COUNT_HEADERS, PageQuerySchema, paged
+from app.api.parsing import Blueprint
 from app.api.responses import secured
 from app.api.schemas import (
     HumanTaskSchema,

@@ -63,3 +63,16 @@ def test_next_tasks_only_offers_the_callers_own(app: Flask, people: dict[str, An
     assert done.status_code == 200 and body["instance_status"] == "running" and body["next_tasks"] == []
     detail = people["supervisor"].get(f"/api/v1/instances/{started['id']}").get_json()
     assert [t["element_id"] for t in detail["ready_tasks"]] == ["probe_review"]  # the sponsor's, not offered
+
+
+def test_a_body_that_is_not_json_completes_nothing(app: Flask, people: dict[str, Any], tmp_path: Path) -> None:
+    _deploy(app, tmp_path)
+    applicant = people["applicant"]
+    task_id = _start(people, "nmg2025_bench")["ready_tasks"][0]["id"]
+    refused = applicant.client.post(f"/api/v1/tasks/{task_id}/complete", data="data=x",
+                                    headers=applicant.headers(), content_type="application/x-www-form-urlencoded")
+    assert refused.status_code == 415, refused.get_json()
+    assert refused.get_json()["errors"] == {"json": ["请求正文应为 JSON 格式"]}
+    assert applicant.get(f"/api/v1/tasks/{task_id}").get_json()["state"] == "ready"
+    done = applicant.client.post(f"/api/v1/tasks/{task_id}/complete", headers=applicant.headers())  # no body at all
+    assert done.status_code == 200, done.get_json()
