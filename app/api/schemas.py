@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from app.vocabulary import InstanceStatus, Policy
+
 
 class HealthSchema(Schema):
     """Answer of the health check: database and clock state."""
@@ -61,7 +63,7 @@ class CenterSchema(Schema):
 class CenterQuerySchema(Schema):
     """Filters of the center list."""
 
-    policy = fields.String()
+    policy = fields.String(validate=validate.OneOf([str(p) for p in Policy]))
 
 
 class InstanceCreateSchema(Schema):
@@ -186,7 +188,7 @@ class InstanceQuerySchema(Schema):
     """Filters of the instance list."""
 
     center_id = fields.Integer()
-    status = fields.String()
+    status = fields.String(validate=validate.OneOf([str(s) for s in InstanceStatus]))
 
 
 class EventSchema(Schema):

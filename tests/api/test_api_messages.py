@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 
 from app.api.errors import VALIDATION_MESSAGES
+from app.vocabulary import InstanceStatus, Policy
 
 ENGLISH_WORDS = re.compile(r"[A-Za-z]{3,}")
-ALLOWED = {"JSON", "YYYY", "ISO", "true", "false"}  # names a person writes as they are
+# names a person writes as they are, and the values the API accepts (listed when another was sent)
+ALLOWED = {"JSON", "YYYY", "ISO", "true", "false", "nmg", *map(str, InstanceStatus), *map(str, Policy)}
 
 
 def call(actor: Any, lang: str, method: str, path: str, **kw: Any) -> dict[str, Any]:
@@ -39,6 +41,10 @@ CASES = [
     ("POST", "/api/v1/instances", {"data": "process_key=x", "content_type": "application/x-www-form-urlencoded"},
      "json", "请求正文应为 JSON 格式", "The request body must be JSON"),
     ("GET", "/api/v1/tasks?limit=abc", {}, "limit", "必须是整数", "Must be a whole number"),
+    ("GET", "/api/v1/instances?status=bogus", {}, "status", "必须是以下之一：running, suspended, error, completed, "
+     "terminated", "Must be one of: running, suspended, error, completed, terminated"),
+    ("GET", "/api/v1/centers?policy=mars", {}, "policy", "必须是以下之一：national, xpcc, nmg2020, nmg2025, jinzhong",
+     "Must be one of: national, xpcc, nmg2020, nmg2025, jinzhong"),
     ("GET", "/api/v1/instances?offset=-1", {}, "offset", "不能小于 0", "Must be at least 0"),
     ("POST", "/api/v1/clock", {"json": {"now": "yesterday"}}, "now", "时间格式无效（应为 ISO 8601）",
      "Not a valid date and time (ISO 8601)"),
