@@ -15,7 +15,7 @@ from datetime import date, datetime
 from importlib import import_module
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
@@ -71,6 +71,8 @@ def init_web(app: Flask) -> None:
     _wrap_error_handlers(app)
     for name in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(f"app.web.{name}").bp)
+    # browsers ask for /favicon.ico whatever the page links: answer it rather than log a 404 per visitor
+    app.add_url_rule("/favicon.ico", "favicon", lambda: redirect(url_for("static", filename="favicon.svg"), 301))
 
 
 def local_dt(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:

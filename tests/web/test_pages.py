@@ -114,6 +114,15 @@ def test_login_page_and_login(app: Flask, staff: dict[str, Any]) -> None:
     assert status == 200 and staff["applicant"].username in html
 
 
+def test_the_icon_is_served_without_login(app: Flask) -> None:
+    client = app.test_client()
+    moved = client.get("/favicon.ico")
+    assert moved.status_code == 301 and moved.headers["Location"].endswith("/static/favicon.svg")
+    with client.get(moved.headers["Location"]) as icon:  # a file response: close it
+        assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data
+    assert 'rel="icon"' in page_of(client, "/login")[1]
+
+
 def test_login_redirects_only_to_local_next(app: Flask, staff: dict[str, Any]) -> None:
     client = app.test_client()
     token = csrf_token(client.get("/login").get_data(as_text=True))
