@@ -71,8 +71,22 @@ RULE_TITLES = {
 SYSTEM_ACTOR_LABELS = {"system": _l("系统"), "scheduler": _l("定时调度")}
 # decisions and outcomes recorded in results (form values written in English by the BPMN)
 RESULT_LABELS = {
-    "accepted": _l("通过"), "rejected": _l("未通过"), "approve": _l("同意"), "return": _l("退回修改"),
-    "reject": _l("不同意"),
+    # decisions (a form's choice; the form itself words it for its step)
+    "approve": _l("同意"), "return": _l("退回修改"), "reject": _l("不同意"), "appoint": _l("聘任"),
+    "confirm": _l("确认"), "cultivate": _l("开展培育"), "defer": _l("暂缓启动"), "delist": _l("不再列入序列"),
+    "extend": _l("延长期限"), "file": _l("予以备案"), "integrity_case": _l("发现弄虚作假"),
+    "integrity_issue": _l("发现弄虚作假"), "proceed": _l("纳入布局"), "recommend": _l("推荐"),
+    "remove": _l("不再列入序列"), "resubmit": _l("修改后重新核验"), "stop": _l("暂不布局"), "withdraw": _l("撤回"),
+    # outcomes (what the procedure ended with)
+    "accepted": _l("通过"), "rejected": _l("未通过"), "approved": _l("已批准"), "adopted": _l("审议通过"),
+    "filed": _l("已备案"), "established": _l("批准成立"), "revoked": _l("已撤销"), "not_revoked": _l("不予撤销"),
+    "integrity_revoked": _l("因弄虚作假撤销"), "rectified": _l("整改合格"), "next_cycle": _l("进入下一评估周期"),
+    "evaluation_started": _l("转入评估"), "director_appointed": _l("主任已聘任"),
+    "expert_committee_appointed": _l("专家委员会已聘任"), "withdrawn": _l("已撤回"),
+    "not_recommended": _l("未获推荐"), "not_cultivated": _l("不予培育"), "not_laid_out": _l("未纳入布局"),
+    "rejected_by_council": _l("理事会未通过"), "absent": _l("不参加评估"), "withdrew": _l("中途退出评估"),
+    "recheck_failed": _l("整改检查未通过"), "removed_failed_check": _l("整改检查未通过，不再列入序列"),
+    "removed_not_participating": _l("不参加评估，不再列入序列"), "removed_withdrew": _l("中途退出，不再列入序列"),
 }
 
 
