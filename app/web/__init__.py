@@ -6,7 +6,7 @@ Shared by every page module:
   `app.web.auth.roles_required(*roles)` protect views;
 - templates extend `base.html` (blocks `title`, `content`, `scripts`); filters `local_dt`, `local_date`,
   `role_label`, `status_label`, `category_label`, `event_kind_label`, `event_details`,
-  `process_label`, the global `actor_names(events)` and the `form_fields.html` macros are available everywhere;
+  `process_label`, the globals `actor_names(events)`, `people_names(logins)` and the `form_fields.html` macros are available everywhere;
 - a DomainError raised by a service renders `errors.html` with its status (404/403/409/422) outside /api/.
 """
 from __future__ import annotations
@@ -66,6 +66,7 @@ def init_web(app: Flask) -> None:
     )
     app.jinja_env.globals["check_messages"] = check_messages
     app.jinja_env.globals["actor_names"] = event_text.actor_names
+    app.jinja_env.globals["people_names"] = event_text.people_names
     app.jinja_env.tests["startingwith"] = lambda value, prefix: str(value).startswith(prefix)
     app.context_processor(_layout_context)
     _wrap_error_handlers(app)

@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import update
 
 from app.extensions import db
+from app.models import User
 from tests.web.conftest import (
     GOOD_REPORT,
     PASSWORD,
@@ -455,8 +457,14 @@ def test_file_upload_download_and_access(app: Flask, staff: dict[str, Any], tmp_
     assert status_of(logged_in(app, staff["applicant_b"]), f"/files/{entry['file_id']}") == 404
     assert status_of(app.test_client(), f"/files/{entry['file_id']}") == 302  # login first
     assert status_of(client, "/files/../../etc/passwd") == 404
+    with app.app_context():
+        db.session.execute(update(User).where(User.username == staff["applicant"].username).values(
+            display_name="张建华"))
+        db.session.commit()
     center = page_of(client, f"/centers/{staff['centers']['a']}")[1]
     assert "章程_v1_.pdf" in center  # the center's documents
+    assert "<td>张建华</td>" in center  # the uploader by name, not login
+    assert f"<td>{staff['applicant'].username}</td>" not in center
 
     # keeping the file and completing: the submitted data references it
     form = {"members.0.name": "张三", "agree": "true", "action": "complete", "attachments.keep": entry["file_id"]}

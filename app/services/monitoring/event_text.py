@@ -25,11 +25,16 @@ from app.vocabulary import ProcessKey
 
 def actor_names(events: Iterable[Event]) -> dict[str, str]:
     """Each actor of `events` by name: a person's display name, the system and the scheduler in words."""
+    return people_names(e.actor for e in events if e.actor)
+
+
+def people_names(logins: Iterable[str]) -> dict[str, str]:
+    """Each login by its person's display name (the system and the scheduler in words; an unknown login as is)."""
     names = {key: str(label) for key, label in SYSTEM_ACTOR_LABELS.items()}
-    logins = {e.actor for e in events if e.actor and e.actor not in names}
-    if logins:
-        rows = db.session.execute(select(User.username, User.display_name).where(User.username.in_(logins)))
-        names.update((login, name) for login, name in rows)
+    people = {login for login in logins if login not in names}
+    if people:
+        rows = db.session.execute(select(User.username, User.display_name).where(User.username.in_(people)))
+        names.update((login, name) for login, name in rows if name)
     return names
 
 
