@@ -109,6 +109,11 @@ def test_english_pages_have_no_chinese_left(page: Any, staff: dict[str, Any], sc
         assert page.locator("[data-testid=audit-trail] tbody tr").count() >= 2
         left[name] = chinese_left(visible_text(page))
         screenshot(page, name)
+    page.goto(f"/centers/{staff['centers']['a']}")  # its procedures, deadlines and history cite articles
+    page.wait_for_selector("[data-testid=documents]")
+    assert "Art. 29" in page.inner_text("body")
+    left["en-center"] = chinese_left(visible_text(page))
+    screenshot(page, "en-center")
     assert {name: lines for name, lines in left.items() if lines} == {}
 
 
