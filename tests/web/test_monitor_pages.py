@@ -80,12 +80,19 @@ def test_invalid_filters_are_reported(supervisor: FlaskClient, report: int, quer
     assert response.status_code == 422 and 'class="form-errors"' in text(response)
 
 
-def test_instance_list_export(supervisor: FlaskClient, report: int) -> None:
+def test_instance_list_export(app: Flask, staff: dict[str, Any], supervisor: FlaskClient, report: int) -> None:
+    from app.models import User
+
+    with app.app_context():
+        db.session.get(User, staff["supervisor"].id).display_name = "周明"  # type: ignore[union-attr]
+        db.session.commit()
     response = supervisor.get("/monitor/instances?status=running&format=xlsx")
     assert response.status_code == 200 and response.mimetype == XLSX
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(load_workbook(BytesIO(response.data)).active.iter_rows(values_only=True))
     assert rows[0][0] == "实例编号" and [r[0] for r in rows[1:]] == [report]
+    starter = rows[0].index("发起人")
+    assert rows[1][starter] == "周明"  # the person, not the login
 
 
 def test_instance_page(app: Flask, supervisor: FlaskClient, report: int) -> None:

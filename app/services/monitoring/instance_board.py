@@ -201,8 +201,9 @@ def _process_name(key: str, name: str) -> str:
     return name if label == key else label
 
 
-def instance_columns() -> tuple[exports.Column, ...]:
-    """The columns of the instance export, headed in the request's language."""
+def instance_columns(people: dict[str, str] | None = None) -> tuple[exports.Column, ...]:
+    """The columns of the instance export, headed in the request's language; `people` names the starters."""
+    names = people or {}
     return (
         exports.Column(_("实例编号"), lambda r: r.instance.id),
         exports.Column(_("政策"), lambda r: str(POLICY_LABELS.get(r.policy, r.policy))),
@@ -211,7 +212,7 @@ def instance_columns() -> tuple[exports.Column, ...]:
         exports.Column(_("技术创新中心"), lambda r: r.center_name),
         exports.Column(_("年度或周期"), lambda r: subject(r.instance.business_key)),
         exports.Column(_("状态"), lambda r: str(STATUS_LABELS.get(r.instance.status, r.instance.status))),
-        exports.Column(_("发起人"), lambda r: r.instance.started_by),
+        exports.Column(_("发起人"), lambda r: names.get(r.instance.started_by, r.instance.started_by)),
         exports.Column(_("发起时间"), lambda r: r.instance.started_at),
         exports.Column(_("最近更新"), lambda r: r.instance.updated_at),
         exports.Column(_("完成时间"), lambda r: r.instance.completed_at),
@@ -227,7 +228,9 @@ def export_instances(user: User, filters: InstanceFilters) -> bytes:
     result = db.session.execute(
         _base_query(user, filters, now).order_by(ProcessInstance.id.desc()).limit(EXPORT_LIMIT)
     ).all()
-    return exports.to_xlsx(_("流程实例"), instance_columns(), _rows(result, now))
+    rows = list(_rows(result, now))
+    people = event_text.people_names(r.instance.started_by for r in rows if r.instance.started_by)
+    return exports.to_xlsx(_("流程实例"), instance_columns(people), rows)
 
 
 def _visible(user: User, instance_id: int) -> tuple[ProcessInstance, Center | None]:
