@@ -10,6 +10,7 @@ import { lintConfig } from './lint.js';
 import { context } from './model.js';
 import { palette, TicPropertiesModule } from './props.js';
 import { t } from './text.js';
+import { TranslateModule } from './translate.js';
 
 const $ = (selector) => document.querySelector(selector);
 const csrf = () => ($('meta[name="csrf-token"]') || {}).content || '';
@@ -47,8 +48,8 @@ function text(tag, content, attrs = {}) {
 const modeler = new BpmnModeler({
   container: '#designer-canvas',
   propertiesPanel: { parent: '#designer-properties' },
-  additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, TicPropertiesModule, lintModule,
-    TokenSimulationModule],
+  additionalModules: [TranslateModule, BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, TicPropertiesModule,
+    lintModule, TokenSimulationModule],
   moddleExtensions: { spiffworkflow },
   linting: { bpmnlint: lintConfig, active: true },
 });

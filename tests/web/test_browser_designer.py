@@ -115,6 +115,10 @@ def test_designer_edits_lints_deploys_compares_and_migrates(
     page.fill("#bio-properties-panel-tic-article", "第三十条(一)")
     page.wait_for_function(f"""() => !document.querySelector('.djs-overlays[data-container-id="{new_id}"] .bjsl-overlay')""")
     screenshot(page, "designer-edited")
+    # bpmn-js, its panel and the linter speak the page's language (bpmn-js-i18n-zh)
+    panel = page.inner_text("#designer-properties")
+    assert "通用" in panel and "名称" in panel and "General" not in panel, panel
+    assert "没有问题" in page.inner_text(".bjsl-button") or "错误" in page.inner_text(".bjsl-button")
 
     page.click("[data-testid=designer-validate]")
     page.wait_for_selector('#designer-problems-title:has-text("通过")')
@@ -177,6 +181,20 @@ def test_designer_edits_lints_deploys_compares_and_migrates(
 DESIGNER_PAGES = ["/designer", "/designer/forms/nmg2025/change_review.json", "/designer/api/palette",
                   f"/designer/api/versions/{KEY}", f"/designer/api/versions/{KEY}/1", f"/designer/api/diff/{KEY}/1/1",
                   f"/designer/api/drafts/{KEY}"]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_modeler_speaks_english_on_english_pages(page: Any, live_server: LiveServer, app: Flask) -> None:
+    designer = create_web_user(app, "nmg2025_designer", "designer", policy="nmg2025")
+    browser_login(page, designer)
+    page.goto("/lang/en")
+    page.goto("/designer")
+    page.wait_for_selector("body[data-designer-ready=true]")
+    page.select_option("[data-testid=designer-process]", KEY)
+    page.wait_for_selector('#designer-canvas g.djs-element[data-element-id="sponsor_change_review"]')
+    page.click('#designer-canvas g.djs-element[data-element-id="sponsor_change_review"]')
+    panel = page.inner_text("#designer-properties")
+    assert "General" in panel and "通用" not in panel, panel
 
 
 @pytest.mark.parametrize("role", ["authority", "sponsor", "applicant", "council", "expert", "supervisor"])
