@@ -22,7 +22,8 @@ of benchmarks/three_tasks.bpmn (start + 3 task completions) after W uncounted wa
 Half of the instances follow the completion's `next_tasks`, the other half also GET the instance after each step
 (the client before `next_tasks`). Shared parts live in bench_common.py, the report in bench_report.py; the
 other benchmarks: bench_reads.py (reads vs the write lock), bench_inbox.py (the inbox as data grows),
-bench_scheduler.py (the deadline pile-up).
+bench_scheduler.py (the deadline pile-up),
+bench_segments.py (an HTTP completion split into client -> app, app, app -> client).
 """
 from __future__ import annotations
 
