@@ -23,7 +23,8 @@ Half of the instances follow the completion's `next_tasks`, the other half also 
 (the client before `next_tasks`). Shared parts live in bench_common.py, the report in bench_report.py; the
 other benchmarks: bench_reads.py (reads vs the write lock), bench_inbox.py (the inbox as data grows),
 bench_scheduler.py (the deadline pile-up),
-bench_segments.py (an HTTP completion split into client -> app, app, app -> client).
+bench_segments.py (an HTTP completion split into client -> app, app, app -> client), bench_calls.py (function
+calls per completion and start: compare commits without the machine's noise).
 """
 from __future__ import annotations
 
