@@ -11,11 +11,11 @@ NOT_JSON = "Request body must be JSON (Content-Type: application/json)."  # rewr
 
 
 class JsonBodyParser(FlaskParser):
-    """webargs' parser, but a non-empty body that is not JSON is a 415, not a missing body."""
+    """webargs' parser, but a non-empty body that is not JSON is refused (422 naming the body), not read as missing."""
 
     def _raw_load_json(self, req: flask.Request) -> Any:
         if not is_json_request(req) and req.get_data(cache=True):
-            abort(415, messages={"json": [NOT_JSON]})
+            abort(422, messages={"json": [NOT_JSON]})
         return super()._raw_load_json(req)
 
 

@@ -77,6 +77,7 @@ ROWS: dict[tuple[str, str], Row] = {
     ("/metrics", "GET"): Row(EVERYONE, "/metrics", note="TIC_METRICS_TOKEN unset; restricted at the proxy"),
     ("/static/<path:filename>", "GET"): Row(EVERYONE, "/static/js/form.js"),
     ("/login", "GET"): Row(EVERYONE, "/login"),
+    ("/favicon.ico", "GET"): Row(EVERYONE, "/favicon.ico"),
     ("/login", "POST"): Row(EVERYONE, "/login", form={"username": "nobody", "password": ""},
                             note="the form itself: 400 for the empty password (a wrong one is 401 by design)"),
     ("/logout", "POST"): Row(EVERYONE, "/logout"),

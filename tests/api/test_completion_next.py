@@ -71,7 +71,7 @@ def test_a_body_that_is_not_json_completes_nothing(app: Flask, people: dict[str,
     task_id = _start(people, "nmg2025_bench")["ready_tasks"][0]["id"]
     refused = applicant.client.post(f"/api/v1/tasks/{task_id}/complete", data="data=x",
                                     headers=applicant.headers(), content_type="application/x-www-form-urlencoded")
-    assert refused.status_code == 415, refused.get_json()
+    assert refused.status_code == 422, refused.get_json()
     assert refused.get_json()["errors"] == {"json": ["请求正文应为 JSON 格式"]}
     assert applicant.get(f"/api/v1/tasks/{task_id}").get_json()["state"] == "ready"
     done = applicant.client.post(f"/api/v1/tasks/{task_id}/complete", headers=applicant.headers())  # no body at all
