@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -21,41 +22,42 @@ SCHEMA_SUBS = ("items", "if", "then", "else", "not", "additionalProperties", "co
 SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 
 
-def missing_english(node: Any, path: str = "") -> list[str]:
-    """Where a schema has a Chinese title, description or choice labels without the English twin."""
+def subschemas(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every schema object in `node` (itself first), with its path."""
     if not isinstance(node, dict):
-        return []
-    found = [f"{path}: {key}-en" for key in ("title", "description") if key in node and f"x-{key}-en" not in node]
-    if "x-enum-labels" in node and set(node["x-enum-labels"]) - set(node.get("x-enum-labels-en") or {}):
-        found.append(f"{path}: x-enum-labels-en")
+        return
+    yield path, node
     for key, value in node.items():
         if key in SCHEMA_MAPS and isinstance(value, dict):
-            found += [m for name, sub in value.items() for m in missing_english(sub, f"{path}/{name}")]
+            for name, sub in value.items():
+                yield from subschemas(sub, f"{path}/{name}")
         elif key in SCHEMA_SUBS:
-            found += missing_english(value, f"{path}/{key}")
+            yield from subschemas(value, f"{path}/{key}")
         elif key in SCHEMA_LISTS and isinstance(value, list):
-            found += [m for i, sub in enumerate(value) for m in missing_english(sub, f"{path}/{key}{i}")]
+            for i, sub in enumerate(value):
+                yield from subschemas(sub, f"{path}/{key}{i}")
+
+
+def missing_english(schema: Any) -> list[str]:
+    """Where a schema has a Chinese title, description or choice labels without the English twin."""
+    found = []
+    for path, node in subschemas(schema):
+        found += [f"{path}: {key}-en" for key in ("title", "description") if key in node and f"x-{key}-en" not in node]
+        if "x-enum-labels" in node and set(node["x-enum-labels"]) - set(node.get("x-enum-labels-en") or {}):
+            found.append(f"{path}: x-enum-labels-en")
     return found
 
 
-def misplaced_choice_labels(node: Any, path: str = "") -> list[str]:
+def misplaced_choice_labels(schema: Any) -> list[str]:
     """Where choice labels do not sit beside the `enum` they label (on an array they belong in its `items`), or
     leave one of its values without a label."""
-    if not isinstance(node, dict):
-        return []
     found = []
-    for key in ("x-enum-labels", "x-enum-labels-en"):
-        if key in node and "enum" not in node:
-            found.append(f"{path}: {key} without enum")
-        elif key in node and set(map(str, node["enum"])) - set(node[key]):
-            found.append(f"{path}: {key} misses {sorted(set(map(str, node['enum'])) - set(node[key]))}")
-    for key, value in node.items():
-        if key in SCHEMA_MAPS and isinstance(value, dict):
-            found += [m for name, sub in value.items() for m in misplaced_choice_labels(sub, f"{path}/{name}")]
-        elif key in SCHEMA_SUBS:
-            found += misplaced_choice_labels(value, f"{path}/{key}")
-        elif key in SCHEMA_LISTS and isinstance(value, list):
-            found += [m for i, sub in enumerate(value) for m in misplaced_choice_labels(sub, f"{path}/{key}{i}")]
+    for path, node in subschemas(schema):
+        for key in ("x-enum-labels", "x-enum-labels-en"):
+            if key in node and "enum" not in node:
+                found.append(f"{path}: {key} without enum")
+            elif key in node and set(map(str, node["enum"])) - set(node[key]):
+                found.append(f"{path}: {key} misses {sorted(set(map(str, node['enum'])) - set(node[key]))}")
     return found
 
 
