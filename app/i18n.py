@@ -10,7 +10,7 @@ from typing import IO, Any, cast
 
 import yaml
 from flask import Flask, request, session
-from flask_babel import get_locale, lazy_gettext
+from flask_babel import get_locale, gettext, lazy_gettext
 
 from app.extensions import babel
 from handlers.policy_data import share_words
@@ -27,6 +27,12 @@ def lazy_text(text: str, **variables: Any) -> str:
 def english() -> bool:
     """Whether the current request reads English (Chinese is the default and the language of the records)."""
     return str(get_locale() or "zh_CN").startswith("en")
+
+
+def step_name(name: str | None) -> str:
+    """A BPMN step's or process's (Chinese) name in the user's language (the catalog holds the names of
+    processes/*.bpmn, extracted by `extract_bpmn`)."""
+    return gettext(name) if name else ""
 
 
 def normalise(code: str | None) -> str | None:

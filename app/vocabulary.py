@@ -146,6 +146,10 @@ def procedure_of(process_key: str) -> str:
     return ProcessKey.parse(process_key).procedure
 
 
+# who started a procedure that another procedure's step started: `instance:<id>` of the starting instance
+STARTED_BY_INSTANCE = "instance:"
+
+
 def business_key(process_key: str, data: dict[str, Any]) -> str | None:
     """The key the database keeps unique: one annual report per center and year, one periodic evaluation and one
     construction & operation plan per center and cycle (None for other procedures)."""

@@ -6,7 +6,7 @@ Shared by every page module:
   `app.web.auth.roles_required(*roles)` protect views;
 - templates extend `base.html` (blocks `title`, `content`, `scripts`); filters `local_dt`, `local_date`,
   `role_label`, `status_label`, `category_label`, `event_kind_label`, `event_details`,
-  `process_label`, the globals `actor_names(events)`, `people_names(logins)` and the `form_fields.html` macros are available everywhere;
+  `process_label`, `subject` (a business key as 2026年度 / 第2周期), the globals `actor_names(events)`, `people_names(logins)` and the `form_fields.html` macros are available everywhere;
 - a DomainError raised by a service renders `errors.html` with its status (404/403/409/422) outside /api/.
 """
 from __future__ import annotations
@@ -16,12 +16,13 @@ from importlib import import_module
 from typing import Any
 
 from flask import Flask, redirect, render_template, request, url_for
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
+from app.articles import article_label
 from app.errors import DomainError
 from app.extensions import csrf, login_manager
+from app.i18n import step_name
 from app.labels import (
     CATEGORY_LABELS,
     POLICY_LABELS,
@@ -30,10 +31,10 @@ from app.labels import (
     RULE_TITLES,
     STATUS_LABELS,
     procedure_name,
+    subject,
 )
 from app.services.monitoring import event_text
 from app.vocabulary import OVERSIGHT_ROLES, ProcessKey
-from app.web.articles import article_label
 from app.web.check_text import check_messages, check_reason
 from app.web.form_decoding import input_name
 
@@ -62,7 +63,7 @@ def init_web(app: Flask) -> None:
         policy_label=policy_label, procedure_label=procedure_label, input_name=input_name,
         category_label=category_label, step_name=step_name, rule_title=rule_title, event_kind_label=event_text.kind_label,
         event_details=event_text.details,
-        process_label=event_text.process_label, article=article_label, check_reason=check_reason,
+        process_label=event_text.process_label, article=article_label, check_reason=check_reason, subject=subject,
     )
     app.jinja_env.globals["check_messages"] = check_messages
     app.jinja_env.globals["actor_names"] = event_text.actor_names
@@ -119,12 +120,6 @@ def procedure_label(procedure: str | None) -> str:
 def rule_title(rule: str | None) -> str:
     """An automated check rule's title in the user's language (empty for a rule without one)."""
     return str(RULE_TITLES.get(rule or "", ""))
-
-
-def step_name(name: str | None) -> str:
-    """A BPMN step's or process's (Chinese) name in the user's language (the catalog holds the names of
-    processes/*.bpmn, extracted by app.i18n.extract_bpmn)."""
-    return gettext(name) if name else ""
 
 
 def category_label(category: str | None) -> str:

@@ -6,8 +6,8 @@ from typing import Any
 
 from flask_babel import gettext
 
+from app.articles import article_label
 from app.i18n import CHINESE, english
-from app.web.articles import article_label
 
 
 def render(message: Any, key: str = "") -> str:

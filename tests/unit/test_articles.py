@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from app.web.articles import article_label, chinese_number, english_article
+from app.articles import article_label, chinese_number, english_article
 
 
 @pytest.mark.parametrize(("text", "number"), [("一", 1), ("十", 10), ("十七", 17), ("二十九", 29), ("三十四", 34),

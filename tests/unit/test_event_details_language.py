@@ -10,7 +10,7 @@ from flask_babel import force_locale
 
 from app.labels import RESULT_LABELS
 from app.models import Event
-from app.services.monitoring.event_text import details
+from app.services.monitoring.event_text import details, people_names
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -66,3 +66,14 @@ def test_an_ended_procedure_reads_its_result_in_both_languages(app: Flask) -> No
             english = details(event)
     assert chinese == "结论：予以备案；结果：已备案", chinese
     assert "file" not in chinese and not CJK.search(english) and "Filed" in english, english
+
+
+def test_who_started_a_procedure_reads_as_a_person_or_a_procedure(app: Flask) -> None:
+    with app.test_request_context():
+        with force_locale("zh_CN"):
+            chinese = people_names(["instance:15", "system", None, "nobody_known"])
+        with force_locale("en"):
+            english = people_names(["instance:15"])
+    assert chinese["instance:15"] == "流程实例 15" and chinese["system"] == "系统"
+    assert chinese.get("nobody_known", "nobody_known") == "nobody_known" and None not in chinese
+    assert "15" in english["instance:15"] and not CJK.search(english["instance:15"]), english

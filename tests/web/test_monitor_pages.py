@@ -1,6 +1,7 @@
 """Supervisors' pages with Flask's client: every view, access (403/404), CSRF, exports, the clock control."""
 from __future__ import annotations
 
+import re
 from io import BytesIO
 from typing import Any
 
@@ -17,6 +18,8 @@ from tests.web.conftest import create_web_user, csrf_token, logged_in, set_clock
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGES = ["/monitor/instances", "/monitor/deadlines", "/dashboard", "/dashboard/data.json"]
 
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 @pytest.fixture
 def report(app: Flask, staff: dict[str, Any]) -> int:
@@ -64,6 +67,8 @@ def test_instance_list_filters_and_pagination(app: Flask, staff: dict[str, Any],
     b = start_annual_report(app, staff, "b")
     page = text(supervisor.get("/monitor/instances"))
     assert f'data-instance-id="{a}"' in page and f'data-instance-id="{b}"' in page and "测试中心_a" in page
+    assert "内蒙古（2025版）·年度报告" in page and "2026年度" in page  # the procedure in words, not its key
+    assert "nmg2025_annual_report" not in page.split('<tbody>')[1]
     narrowed = text(supervisor.get(f"/monitor/instances?center_id={staff['centers']['b']}&status=running"))
     assert f'data-instance-id="{b}"' in narrowed and f'data-instance-id="{a}"' not in narrowed
     assert "没有符合条件的流程实例" in text(supervisor.get("/monitor/instances?overdue=1"))
@@ -274,4 +279,8 @@ def test_english_pages(app: Flask, supervisor: FlaskClient, report: int) -> None
     supervisor.get("/lang/en")
     page = text(supervisor.get(f"/monitor/instances/{report}", headers=headers))
     assert "Audit trail" in page and "Suspend" in page
+    events = supervisor.get(f"/monitor/instances/{report}?format=xlsx", headers=headers)
+    rows = list(load_workbook(BytesIO(events.data)).active.iter_rows(values_only=True))
+    started = [r for r in rows[1:] if r[4]]  # the steps: their names and articles in English
+    assert started and all(r[5] == "Art. 29" for r in started) and not any(CJK.search(str(r[4])) for r in started)
     assert "Overdue" in text(supervisor.get("/monitor/deadlines", headers=headers))

@@ -473,6 +473,7 @@ def test_file_upload_download_and_access(app: Flask, staff: dict[str, Any], tmp_
         task = db.session.get(HumanTask, task_id)
         assert task is not None and task.data is not None
         assert task.data["attachments"] == [{"name": "章程_v1_.pdf", "file_id": entry["file_id"]}]
+    assert "该任务已由 张建华 于" in page_of(client, f"/tasks/{task_id}")[1]  # the person, not the login
 
 
 def test_upload_limit_and_foreign_file_ids(app: Flask, staff: dict[str, Any], tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from app.labels import (
     procedure_name,
 )
 from app.models import Event, User
-from app.vocabulary import ProcessKey
+from app.vocabulary import STARTED_BY_INSTANCE, ProcessKey
 
 
 def actor_names(events: Iterable[Event]) -> dict[str, str]:
@@ -28,10 +28,14 @@ def actor_names(events: Iterable[Event]) -> dict[str, str]:
     return people_names(e.actor for e in events if e.actor)
 
 
-def people_names(logins: Iterable[str]) -> dict[str, str]:
-    """Each login by its person's display name (the system and the scheduler in words; an unknown login as is)."""
+def people_names(logins: Iterable[str | None]) -> dict[str, str]:
+    """Each login by its person's display name (the system, the scheduler and a procedure that started another in
+    words; an unknown login as is)."""
     names = {key: str(label) for key, label in SYSTEM_ACTOR_LABELS.items()}
-    people = {login for login in logins if login not in names}
+    people = {login for login in logins if login and login not in names}
+    for starter in [p for p in people if p.startswith(STARTED_BY_INSTANCE) and p[len(STARTED_BY_INSTANCE):].isdigit()]:
+        names[starter] = _("流程实例 %(id)s", id=starter[len(STARTED_BY_INSTANCE):])
+        people.discard(starter)
     if people:
         rows = db.session.execute(select(User.username, User.display_name).where(User.username.in_(people)))
         names.update((login, name) for login, name in rows if name)

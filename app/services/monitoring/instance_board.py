@@ -11,9 +11,11 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, exists, func, select
 
 from app import clock
+from app.articles import article_label
 from app.clock import CHINA
 from app.errors import Forbidden, NotFound
 from app.extensions import db
+from app.i18n import step_name
 from app.labels import POLICY_LABELS, STATUS_LABELS, subject
 from app.models import Center, Event, HumanTask, ProcessDefinition, ProcessInstance, Timer, User
 from app.services.monitoring import event_text, exports
@@ -292,8 +294,8 @@ def event_columns(actors: dict[str, str]) -> tuple[exports.Column, ...]:
         exports.Column(_("时间"), lambda e: e.at),
         exports.Column(_("操作人"), lambda e: actors.get(e.actor, e.actor)),
         exports.Column(_("事件"), lambda e: event_text.kind_label(e.kind)),
-        exports.Column(_("元素名称"), lambda e: e.element_name),
-        exports.Column(_("依据条款"), lambda e: e.article),
+        exports.Column(_("元素名称"), lambda e: step_name(e.element_name)),
+        exports.Column(_("依据条款"), lambda e: article_label(e.article)),
         exports.Column(_("详情"), event_text.details),
     )
 

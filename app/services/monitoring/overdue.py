@@ -19,7 +19,9 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased
 
 from app import clock
+from app.articles import article_label
 from app.extensions import db
+from app.i18n import step_name
 from app.labels import POLICY_LABELS, ROLE_LABELS, STATUS_LABELS
 from app.models import (
     Center,
@@ -223,8 +225,8 @@ def _columns(days_header: str) -> tuple[exports.Column, ...]:
         exports.Column(_("单位"), lambda i: i.organisation),
         exports.Column(_("技术创新中心"), lambda i: i.center_name),
         exports.Column(_("类别"), lambda i: str(KIND_LABELS.get(i.kind, i.kind))),
-        exports.Column(_("事项"), lambda i: i.name),
-        exports.Column(_("依据条款"), lambda i: i.article),
+        exports.Column(_("事项"), lambda i: step_name(i.name)),
+        exports.Column(_("依据条款"), lambda i: article_label(i.article)),
         exports.Column(_("截止时间"), lambda i: i.due_at),
         exports.Column(days_header, lambda i: i.days),
         exports.Column(_("流程"), lambda i: event_text.process_label(i.process_key) if i.process_key else None),

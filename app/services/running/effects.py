@@ -11,7 +11,7 @@ from app.models import Center, CenterOrganisation, Event, ProcessInstance
 from app.services.centers import lifecycle
 from app.services.infrastructure.notifications import deliver_notification
 from app.services.running.ending import end_other_procedures
-from app.vocabulary import CenterStatus
+from app.vocabulary import STARTED_BY_INSTANCE, CenterStatus
 
 Effect = dict[str, Any]
 
@@ -84,7 +84,7 @@ def _start_procedure(
         raise ValueError("start_procedure effect on an instance without a center")
     try:
         started = start(None, str(effect["process_key"]), center, dict(effect.get("data") or {}), now,
-                        started_by=f"instance:{instance.id}")
+                        started_by=f"{STARTED_BY_INSTANCE}{instance.id}")
     except Conflict as err:  # the center's state or a running procedure forbids it: recorded, never silent
         _event(instance, now, "warning", effect, {"code": "procedure_not_started", "message": err.message,
                                                   "process_key": effect["process_key"]})
