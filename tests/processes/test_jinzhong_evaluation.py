@@ -17,6 +17,7 @@ from tests.processes.support import (
     rewind_clock,
     set_clock,
     status_changes,
+    task,
 )
 from tests.processes.support import ready_elements as ready
 
@@ -140,3 +141,22 @@ def test_the_next_cycle_starts_three_years_later(app: Flask, people: dict[str, A
     rewind_clock(app, "2032-06-01T09:00:00+08:00")
     set_clock(supervisor, "2032-06-02T09:00:00+08:00")
     assert len(evaluations(supervisor, center_id)) == 2
+
+
+def test_the_rectification_check_starts_without_the_evaluations_opinion(app: Flask, people: dict[str, Any],
+                                                                         evaluation: int) -> None:
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import User
+    from app.services.tasks.view import task_view
+
+    grade(people, evaluation, "基本合格")  # the authority's opinion: 综合评估。
+    set_clock(people["supervisor"], "2030-03-01T09:00:00+08:00")
+    act(people["applicant"], evaluation, "submit_rectification_report", {"report": "已完成全部整改事项。"})
+    check = task(people["authority"], evaluation, "check_rectification")["id"]
+    with app.test_request_context():
+        authority = db.session.scalar(select(User).where(User.username == people["authority"].username))
+        assert authority is not None
+        values = task_view(authority, check).values
+    assert "opinion" not in values, values  # another form's answer is not this finding

@@ -93,11 +93,16 @@ def task_view(user: User, task_id: int) -> TaskView:
                                 HumanTask.id != task.id).order_by(HumanTask.completed_at, HumanTask.id)
     )
     submissions = [Submission(t, _form_or_none(t.form_key)) for t in earlier]
-    # prefill from the instance data, but not with another lane's answers (the sponsor's decision is not the
-    # authority's): a returned report comes back filled in, a second reviewer starts with an empty decision
-    others = {k for s in submissions if s.task.lane != task.lane for k in (s.task.data or {})}
+    # prefill with what this lane last submitted in this same form (a returned report comes back filled in) and
+    # with the data no form submitted (the start's, the scripts'); never with answers given in another form or by
+    # another lane: the sponsor's decision is not the authority's, an evaluation's opinion is not the
+    # rectification check's
     props = (form or {}).get("properties", {})
-    values = {k: v for k, v in visible.items() if k in props and k not in others}
+    answered = {k for s in submissions for k in (s.task.data or {})}
+    values = {k: v for k, v in visible.items() if k in props and k not in answered}
+    mine = [s.task.data or {} for s in submissions if s.task.lane == task.lane and s.task.form_key == task.form_key]
+    if mine:
+        values.update({k: v for k, v in mine[-1].items() if k in props})
     if task.draft is not None:
         values = dict(task.draft)
     if task.state != TaskState.READY:
