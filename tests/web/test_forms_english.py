@@ -140,3 +140,19 @@ def test_a_conditionally_required_field_is_named_by_its_label(app: Flask, form: 
                 validate_submission(form, data)
             assert any(expected in m for m in refused.value.errors[field]), refused.value.errors
             assert not any(m.startswith(f"{field} ") for m in refused.value.errors[field]), refused.value.errors
+
+
+def test_every_problem_of_a_form_is_named_at_once(app: Flask) -> None:
+    from app.errors import InvalidSubmission
+    from app.services.infrastructure.forms import validate_submission
+
+    data = {"equipment_value": float("inf"), "rd_floor_area": "abc", "fulltime_researchers": 1.5,
+            "annual_operating_funds": 2**60}
+    with app.test_request_context():
+        app.preprocess_request()
+        with pytest.raises(InvalidSubmission) as refused:
+            validate_submission("nmg2025/annual_report.json", data)
+    errors = refused.value.errors
+    assert errors["equipment_value"] == ["仪器设备原值 必须是有限的数字"]  # one message, not also a range
+    assert len(errors["annual_operating_funds"]) == 1 and "精确保存" in errors["annual_operating_funds"][0]
+    assert {"rd_floor_area", "fulltime_researchers", "summary", "problems"} <= set(errors), errors

@@ -37,15 +37,17 @@ def _form(form_key: str) -> tuple[dict[str, Any], Draft202012Validator]:
 
 
 def validate_submission(form_key: str | None, data: dict[str, Any]) -> None:
-    """Raise InvalidSubmission mapping each bad field to its messages."""
+    """Raise InvalidSubmission mapping each bad field to its messages, every problem of the form at once."""
     if form_key is None:
         return
     schema, validator = _form(form_key)
-    require_storable(schema, data)  # JSON Schema lets NaN through `minimum` and compares huge integers as floats
-    errors: dict[str, list[str]] = {}
+    # JSON Schema lets NaN through `minimum` and compares huge integers as floats: those fields get our message only
+    errors = _storable_errors(schema, data)
+    unstorable = set(errors)
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         field, message = _describe(error, schema)
-        errors.setdefault(field, []).append(message)
+        if field not in unstorable:
+            errors.setdefault(field, []).append(message)
     if errors:
         raise InvalidSubmission(_("提交的表单有误，请按提示修改"), errors)
 
@@ -56,11 +58,16 @@ SAFE_INTEGER = 2**53 - 1
 
 def require_storable(schema: dict[str, Any], data: Any) -> None:
     """InvalidSubmission naming each non-finite number or integer beyond ±SAFE_INTEGER (drafts too)."""
+    errors = _storable_errors(schema, data)
+    if errors:
+        raise InvalidSubmission(_("提交的表单有误，请按提示修改"), errors)
+
+
+def _storable_errors(schema: dict[str, Any], data: Any) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for path, message in _unstorable_numbers(schema, data):
         errors.setdefault(".".join(str(p) for p in path) or "_form", []).append(message)
-    if errors:
-        raise InvalidSubmission(_("提交的表单有误，请按提示修改"), errors)
+    return errors
 
 
 def _unstorable_numbers(schema: dict[str, Any], data: Any) -> list[tuple[list[Any], str]]:
