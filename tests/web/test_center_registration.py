@@ -57,6 +57,19 @@ def test_bad_registration_keeps_what_was_typed_and_names_the_field(app: Flask, s
     assert logged_in(app, staff["applicant"]).get("/centers/new").status_code == 403
 
 
+def test_a_blank_name_or_dates_out_of_order_are_refused(app: Flask, staff: dict[str, Any]) -> None:
+    blank = register(app, staff, name="   ")
+    assert blank.status_code == 422 and "名称须为 2 到 200 个字" in text(blank)
+    backwards = register(app, staff, status="established", approved_at="2027-01-01", established_at="2020-01-01")
+    assert backwards.status_code == 422 and "成立日期不能早于批复日期（2027-01-01）" in text(backwards)
+    with app.app_context():
+        assert db.session.scalar(select(Center).where(Center.name.in_(["", "   "]))) is None
+    padded = register(app, staff, name="  内蒙古自治区储能技术创新中心 ")
+    assert padded.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Center.id).where(Center.name == "内蒙古自治区储能技术创新中心"))
+
+
 def test_organisations_edited_by_name(app: Flask, staff: dict[str, Any]) -> None:
     center_a = staff["centers"]["a"]
     client = logged_in(app, staff["authority"])

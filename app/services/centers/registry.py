@@ -33,6 +33,11 @@ def create_center(
     if policy in POLICIES and not access.may_act_in_policy(actor, policy):
         raise Forbidden(_("您只能在本政策（%(own)s）下登记技术创新中心", own=actor.policy or "—"))
     errors: dict[str, list[str]] = {}
+    name = name.strip()
+    if not 2 <= len(name) <= 200:
+        errors["name"] = [_("名称须为 2 到 200 个字")]
+    if approved_at and established_at and established_at < approved_at:
+        errors["established_at"] = [_("成立日期不能早于批复日期（%(approved)s）", approved=approved_at.isoformat())]
     if policy not in POLICIES:
         errors["policy"] = [_("政策必须是 %(choices)s 之一", choices="、".join(POLICIES))]
     if status not in STATUSES:
