@@ -119,6 +119,7 @@ class TaskQuerySchema(Schema):
 
     center_id = fields.Integer()
     process_key = fields.String()
+    instance_id = fields.Integer(metadata={"description": "only the tasks of this process instance"})
 
 
 class TaskCompleteSchema(Schema):

@@ -200,3 +200,11 @@ def test_an_overdue_report_stays_on_the_deadlines_until_submitted(people: dict[s
     assert reports() == [("2026年度", True), ("2027年度", False)]
     complete(people["applicant"], "submit_report", GOOD_REPORT)  # late: submitted, the deadline is met
     assert reports() == [("2027年度", False)]
+
+
+def test_the_inbox_filters_by_instance(people: dict[str, Any], started: dict[str, Any]) -> None:
+    later = start_report(people, 2027)
+    everything = people["applicant"].get("/api/v1/tasks").get_json()
+    assert {t["instance_id"] for t in everything} >= {started["id"], later["id"]}
+    only = people["applicant"].get(f"/api/v1/tasks?instance_id={later['id']}").get_json()
+    assert [t["instance_id"] for t in only] == [later["id"]]

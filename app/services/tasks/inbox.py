@@ -119,13 +119,15 @@ def _narrowed(f: InboxFilters, facets: list[tuple[str, str, int | None, str | No
 
 
 def inbox(user: User, window: Window = EVERYTHING, center_id: int | None = None,
-          process_key: str | None = None) -> Page[HumanTask]:
+          process_key: str | None = None, instance_id: int | None = None) -> Page[HumanTask]:
     """Ready tasks for the user's role in the user's organisation, soonest due first, one window of them."""
     query = select(HumanTask).where(
         HumanTask.state == TaskState.READY, HumanTask.lane == user.role, HumanTask.organisation_id == user.organisation_id
     )
     if center_id is not None:
         query = query.where(HumanTask.center_id == center_id)
+    if instance_id is not None:
+        query = query.where(HumanTask.instance_id == instance_id)
     if process_key is not None:
         query = query.join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id).where(
             ProcessInstance.process_key == process_key
