@@ -69,6 +69,17 @@ def test_every_field_has_its_english(form: str) -> None:
     assert missing_english(json.loads((FORMS / form).read_text(encoding="utf-8"))) == []
 
 
+def unlabelled_chinese_choices(schema: Any) -> list[str]:
+    """Where a field offers choices written in Chinese without English labels (conditions of `if` offer nothing)."""
+    return [path for path, node in subschemas(schema) if "/if" not in path and isinstance(node.get("enum"), list)
+            and any(isinstance(v, str) and CJK.search(v) for v in node["enum"]) and not node.get("x-enum-labels-en")]
+
+
+@pytest.mark.parametrize("form", ALL_FORMS)
+def test_chinese_choices_have_english_labels(form: str) -> None:
+    assert unlabelled_chinese_choices(json.loads((FORMS / form).read_text(encoding="utf-8"))) == []
+
+
 @pytest.mark.parametrize("form", ALL_FORMS)
 def test_choice_labels_sit_beside_their_choices(form: str) -> None:
     assert misplaced_choice_labels(json.loads((FORMS / form).read_text(encoding="utf-8"))) == []
