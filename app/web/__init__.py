@@ -33,6 +33,7 @@ from app.labels import (
     procedure_name,
     subject,
 )
+from app.services.centers.profile_keys import SYSTEM_PROFILE
 from app.services.monitoring import event_text
 from app.vocabulary import OVERSIGHT_ROLES, ProcessKey
 from app.web.check_text import check_messages, check_reason
@@ -68,6 +69,8 @@ def init_web(app: Flask) -> None:
     app.jinja_env.globals["check_messages"] = check_messages
     app.jinja_env.globals["actor_names"] = event_text.actor_names
     app.jinja_env.globals["people_names"] = event_text.people_names
+    # data a form does not declare (the procedures' own keys, e.g. a center's field) is labelled as the profile is
+    app.jinja_env.globals["known_field"] = lambda name: SYSTEM_PROFILE.get(name, {})
     app.jinja_env.tests["startingwith"] = lambda value, prefix: str(value).startswith(prefix)
     app.context_processor(_layout_context)
     _wrap_error_handlers(app)

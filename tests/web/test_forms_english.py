@@ -167,3 +167,16 @@ def test_every_problem_of_a_form_is_named_at_once(app: Flask) -> None:
     assert errors["equipment_value"] == ["仪器设备原值 必须是有限的数字"]  # one message, not also a range
     assert len(errors["annual_operating_funds"]) == 1 and "精确保存" in errors["annual_operating_funds"][0]
     assert {"rd_floor_area", "fulltime_researchers", "summary", "problems"} <= set(errors), errors
+
+
+def test_data_no_form_declares_is_labelled_as_the_profile_is(app: Flask) -> None:
+    from flask import render_template_string
+
+    template = '{% import "macros/form_fields.html" as ff with context %}{{ ff.show_data({}, data, {}) }}'
+    data = {"field": "智慧灌溉", "operation_plan": {"cycle": 1, "goals": "突破关键技术"}}
+    for language, words in (("zh", ["领域", "建设运行方案"]), ("en", ["Field"])):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            app.preprocess_request()
+            html = render_template_string(template, data=data)
+        assert all(f"<th>{w}</th>" in html for w in words), html
+        assert "<th>field</th>" not in html and "<th>operation_plan</th>" not in html and "{&#39;" not in html
