@@ -1,6 +1,7 @@
 """jinzhong 第二十五条 (施行 2024-01-22, 试行期2年): after the trial a new establishment is warned about, not refused."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -30,6 +31,9 @@ def test_after_the_trial_an_establishment_starts_warned_and_records_who_went_on(
     listed = {p["key"]: p for p in authority.get("/api/v1/processes").get_json()}
     lapsed = listed["jinzhong_establishment"]
     assert lapsed["in_force"] is False and "2026-01-21" in lapsed["note"] and "试行期已满" in lapsed["note"]
+    english = {p["key"]: p for p in authority.get("/api/v1/processes", headers={"Accept-Language": "en"}).get_json()}
+    note = english["jinzhong_establishment"]["note"]
+    assert "Measures of Jinzhong City" in note and "2026-01-21" in note and not re.search(r"[\u4e00-\u9fff]", note)
     inst = start(authority, "jinzhong_establishment", create_center(people, status="proposed"))["id"]
     [warning] = [e for e in events(people["supervisor"], inst) if e["kind"] == "warning"]
     assert warning["payload"]["code"] == "policy_out_of_force" and "试行期已满" in warning["payload"]["message"]

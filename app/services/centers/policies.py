@@ -9,6 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from app.errors import NotFound
+from app.i18n import english
 from handlers import policy_data
 
 
@@ -25,6 +26,11 @@ def policy(key: str) -> dict[str, Any]:
         raise NotFound(_("未配置的政策：%(policy)s", policy=key)) from None
 
 
+def policy_title(rule: dict[str, Any], key: str) -> str:
+    """A policy document's title in the user's language (`title_en` of its policy.yaml on English pages)."""
+    return str(rule.get("title_en") if english() and rule.get("title_en") else rule.get("title", key))
+
+
 def out_of_force(key: str, day: date) -> str | None:
     """Why policy `key` is not in force on `day` (a sentence in the locale), or None when it is (or has no yaml)."""
     try:
@@ -32,12 +38,12 @@ def out_of_force(key: str, day: date) -> str | None:
     except NotFound:
         return None
     start, end = rule.get("effective_from"), rule.get("effective_to")
-    title = rule.get("title", key)
+    title = policy_title(rule, key)
     if isinstance(start, date) and day < start:
         return _("《%(title)s》自 %(start)s 起施行，%(day)s 尚未生效", title=title, start=start.isoformat(),
                  day=day.isoformat())
     if isinstance(end, date) and day > end:
-        successor = rule.get("superseded_by")
+        successor = rule.get("superseded_by")  # its key: the API's readers match on it
         if rule.get("effective_to_configured"):
             return _("《%(title)s》的有效期按配置至 %(end)s（文件本身未规定截止日期），已由 %(successor)s 取代",
                      title=title, end=end.isoformat(), successor=successor or "—")
