@@ -465,6 +465,15 @@ def test_file_upload_download_and_access(app: Flask, staff: dict[str, Any], tmp_
     assert "章程_v1_.pdf" in center  # the center's documents
     assert "<td>张建华</td>" in center  # the uploader by name, not login
     assert f"<td>{staff['applicant'].username}</td>" not in center
+    # a file added to the draft and dropped again is not one of the center's documents
+    form = {"members.0.name": "张三", "agree": "true", "action": "draft", "attachments.keep": entry["file_id"],
+            "attachments": (io.BytesIO(b"%PDF-1.4 draft"), "草稿附件.pdf", "application/pdf")}
+    assert post_form(client, f"/tasks/{task_id}", form, content_type="multipart/form-data").status_code == 302
+    assert "草稿附件.pdf" in page_of(client, f"/centers/{staff['centers']['a']}")[1]
+    form = {"members.0.name": "张三", "agree": "true", "action": "draft", "attachments.keep": entry["file_id"]}
+    assert post_form(client, f"/tasks/{task_id}", form).status_code == 302
+    center = page_of(client, f"/centers/{staff['centers']['a']}")[1]
+    assert "草稿附件.pdf" not in center and "章程_v1_.pdf" in center
 
     # keeping the file and completing: the submitted data references it
     form = {"members.0.name": "张三", "agree": "true", "action": "complete", "attachments.keep": entry["file_id"]}

@@ -7,7 +7,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -16,9 +16,9 @@ from sqlalchemy import select
 from app import clock
 from app.errors import InvalidSubmission, NotFound
 from app.extensions import db
-from app.models import Center, StoredFile, User
+from app.models import Center, HumanTask, StoredFile, User
 from app.services.people import access
-from app.vocabulary import OVERSIGHT_ROLES
+from app.vocabulary import OVERSIGHT_ROLES, TaskState
 
 CHUNK = 64 * 1024
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
@@ -144,10 +144,25 @@ def files_by_id(ids: list[str]) -> dict[str, StoredFile]:
 
 
 def center_files(center_id: int) -> list[StoredFile]:
-    """Every document of a center, newest first (the caller has checked access to the center)."""
-    return list(db.session.scalars(
-        select(StoredFile).where(StoredFile.center_id == center_id).order_by(StoredFile.uploaded_at.desc())
-    ))
+    """A center's documents, newest first: the files its tasks' submissions and drafts refer to (a file uploaded
+    to a draft and dropped again is not one); the caller has checked access to the center."""
+    rows = db.session.execute(
+        select(StoredFile, HumanTask.id, HumanTask.state, HumanTask.data, HumanTask.draft)
+        .outerjoin(HumanTask, HumanTask.id == StoredFile.task_id)
+        .where(StoredFile.center_id == center_id).order_by(StoredFile.uploaded_at.desc())
+    )
+    return [stored for stored, task_id, state, data, draft in rows
+            if task_id is None or stored.id in _file_ids(data if state == TaskState.COMPLETED else draft)]
+
+
+def _file_ids(data: Any) -> set[str]:
+    """The ids of the files `data` refers to (`{"file_id": ...}` entries at any depth)."""
+    if isinstance(data, dict):
+        own = {str(data["file_id"])} if data.get("file_id") else set()
+        return own.union(*(_file_ids(v) for v in data.values()))
+    if isinstance(data, list):
+        return set().union(*(_file_ids(v) for v in data))
+    return set()
 
 
 def delete_content(file_id: str) -> None:
