@@ -346,6 +346,8 @@ def test_reviewer_sees_report_and_decides(app: Flask, staff: dict[str, Any], rep
               {"decision": "return", "comment": "请补充数据", "action": "complete"})
     html = page_of(applicant, f"/tasks/{ready_task_id(app, 'revise_report')}")[1]
     assert GOOD_REPORT["achievements"] + "</textarea>" in html  # a returned report comes back filled in
+    trail = page_of(logged_in(app, staff["supervisor"]), f"/monitor/instances/{report}")[1]
+    assert "结论：退回修改；意见：请补充数据" in trail  # the audit trail keeps what the reviewer decided and wrote
 
 
 def test_check_results_shown_beside_the_decision(app: Flask, staff: dict[str, Any], report: int,

@@ -69,6 +69,9 @@ def details(event: Event) -> str:
         value = (payload.get("result") or {}).get(key) if event.kind == "instance_completed" else payload.get(key)
         if isinstance(value, str) and value:
             parts.append(_("%(label)s：%(value)s", label=label, value=RESULT_LABELS.get(value, value)))
+    for key in ("comment", "opinion"):  # what a reviewer wrote, as written
+        if event.kind == "element_completed" and isinstance(payload.get(key), str) and payload[key]:
+            parts.append(_("%(label)s：%(value)s", label=_("意见"), value=payload[key]))
     if payload.get("cause") == "center_revoked" and payload.get("revoked_by_instance"):
         # the stored reason keeps the authority's language; the page speaks the reader's (the article has its column)
         parts.append(_("原因：中心已撤销（撤销程序为流程实例 %(id)s），本程序随之终止", id=payload["revoked_by_instance"]))

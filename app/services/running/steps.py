@@ -61,12 +61,13 @@ def require_active(instance: ProcessInstance) -> None:
 
 def record_step(
     instance: ProcessInstance, workflow: Workflow, outcome: StepOutcome, actor: str, now: datetime,
-    *, start: Starter, submitted: dict[str, str] | None = None,
+    *, start: Starter, submitted: dict[str, str] | None = None, said: dict[str, dict[str, str]] | None = None,
 ) -> set[str]:
     """Write the new state, the read models, the audit events and the effects of one step.
 
     `start` begins the follow-up procedures effects ask for (`starting.begin_instance`); it is passed in so that
     stepping does not import starting, which records its own first step here.
+    `submitted` names who completed a user task (by task id), `said` what they decided and wrote (kept in its event).
     Returns the task ids of the timers that fired. Read models are read and written with Core
     statements and without autoflush: this runs on every step, and ORM overhead per statement
     dominates the cost of a step (see scripts/bench).
@@ -84,7 +85,7 @@ def record_step(
     with db.session.no_autoflush:
         _sync_human_tasks(instance, workflow, outcome, now, set(submitted), events)
         fired = _sync_timers(instance, workflow, outcome, now)
-    _step_events(instance, outcome, actor, now, submitted, fired, events)
+    _step_events(instance, outcome, actor, now, submitted, fired, events, said or {})
     if status == InstanceStatus.COMPLETED:
         events.append(_event_row(instance, now, actor, "instance_completed",
                                  payload={"result": _result_summary(workflow)}))
@@ -190,15 +191,17 @@ def _sync_timers(
 
 def _step_events(
     instance: ProcessInstance, outcome: StepOutcome, actor: str, now: datetime,
-    submitted: dict[str, str], fired: dict[str, float], rows: list[dict[str, Any]],
+    submitted: dict[str, str], fired: dict[str, float], rows: list[dict[str, Any]], said: dict[str, dict[str, str]],
 ) -> None:
-    """One event per element the step completed (a timer firing carries its lag, a task its submitter)."""
+    """One event per element the step completed (a timer firing carries its lag, a task its submitter and what
+    they decided and wrote)."""
     for element in outcome.completed:
         payload: dict[str, Any] = {"type": element.kind, "lane": element.lane}
         if element.task_id in fired:
             payload["lag_ms"] = fired[element.task_id]
         if element.task_id in submitted:
             payload["submitted_by"] = submitted[element.task_id]
+            payload.update(said.get(element.task_id, {}))
         rows.append(_event_row(instance, now, submitted.get(element.task_id, actor),
                                "timer_fired" if element.task_id in fired else "element_completed",
                                element_id=element.element_id, element_name=element.name, article=element.article,

@@ -31,6 +31,8 @@ from app.services.tasks.attachments import NewFile
 from app.services.tasks.lookup import workable_ready_tasks, workable_task
 from app.vocabulary import TaskState
 
+SAID = ("decision", "comment", "opinion")  # a review's answers the audit trail keeps with its step
+
 
 @dataclass
 class Completed:
@@ -181,7 +183,7 @@ def complete_and_next(
         write_columns(task, {"state": TaskState.COMPLETED, "completed_at": now, "completed_by": user.username,
                              "data": data, "draft": None})
         record_step(instance, workflow, outcome, "system", now, start=begin_instance,
-                    submitted={task.task_uuid: user.username})
+                    submitted={task.task_uuid: user.username}, said={task.task_uuid: _said(data)})
         nexts.extend(workable_ready_tasks(user, instance.id))
 
     try:
@@ -194,6 +196,11 @@ def complete_and_next(
         raise ProcessError(_("流程在元素 %(element)s 处出错：%(reason)s", element=err.element_id, reason=err.reason),
                            {"element_id": [err.element_id]}) from err
     return Completed(task, instance.status, instance.version, nexts)
+
+
+def _said(data: dict[str, Any]) -> dict[str, str]:
+    """What a reviewer decided and wrote, for the step's audit event (the form's `decision`, `comment`, `opinion`)."""
+    return {key: data[key] for key in SAID if isinstance(data.get(key), str) and data[key].strip()}
 
 
 def _validate(task: HumanTask, schema: dict[str, Any], data: dict[str, Any], fresh: Sequence[NewFile]) -> None:
