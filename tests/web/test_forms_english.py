@@ -126,6 +126,7 @@ def test_english_annual_report_form_has_no_chinese(app: Flask, staff: dict[str, 
     html = applicant.get(f"/tasks/{task_id}").get_data(as_text=True)
     texts = form_text(html)
     assert "R&D floor area" in texts and "Main problems" in texts
+    assert "At least 20 characters" in texts  # the form's minimum said before it is refused
     assert [t for t in texts if CJK.search(t)] == []
     # a validation message names the field by its English label
     response = applicant.post(f"/tasks/{task_id}", data={"csrf_token": csrf_token(html), "action": "complete",
