@@ -146,6 +146,10 @@ def procedure_of(process_key: str) -> str:
     return ProcessKey.parse(process_key).procedure
 
 
+# a review form's answers the audit trail keeps with its step: the decision (a code) and what the reviewer wrote
+REVIEW_DECISION = "decision"
+REVIEW_REMARKS = ("comment", "opinion")
+
 # who started a procedure that another procedure's step started: `instance:<id>` of the starting instance
 STARTED_BY_INSTANCE = "instance:"
 

@@ -20,7 +20,7 @@ from app.labels import (
     procedure_name,
 )
 from app.models import Event, User
-from app.vocabulary import STARTED_BY_INSTANCE, ProcessKey
+from app.vocabulary import REVIEW_REMARKS, STARTED_BY_INSTANCE, ProcessKey
 
 
 def actor_names(events: Iterable[Event]) -> dict[str, str]:
@@ -69,7 +69,7 @@ def details(event: Event) -> str:
         value = (payload.get("result") or {}).get(key) if event.kind == "instance_completed" else payload.get(key)
         if isinstance(value, str) and value:
             parts.append(_("%(label)s：%(value)s", label=label, value=RESULT_LABELS.get(value, value)))
-    for key in ("comment", "opinion"):  # what a reviewer wrote, as written
+    for key in REVIEW_REMARKS:  # what a reviewer wrote, as written
         if event.kind == "element_completed" and isinstance(payload.get(key), str) and payload[key]:
             parts.append(_("%(label)s：%(value)s", label=_("意见"), value=payload[key]))
     if payload.get("cause") == "center_revoked" and payload.get("revoked_by_instance"):

@@ -29,9 +29,7 @@ from app.services.running.steps import lock_instance, open_workflow, record_step
 from app.services.tasks import attachments
 from app.services.tasks.attachments import NewFile
 from app.services.tasks.lookup import workable_ready_tasks, workable_task
-from app.vocabulary import TaskState
-
-SAID = ("decision", "comment", "opinion")  # a review's answers the audit trail keeps with its step
+from app.vocabulary import REVIEW_DECISION, REVIEW_REMARKS, TaskState
 
 
 @dataclass
@@ -200,7 +198,7 @@ def complete_and_next(
 
 def _said(data: dict[str, Any]) -> dict[str, str]:
     """What a reviewer decided and wrote, for the step's audit event (the form's `decision`, `comment`, `opinion`)."""
-    return {key: data[key] for key in SAID if isinstance(data.get(key), str) and data[key].strip()}
+    return {key: data[key] for key in (REVIEW_DECISION, *REVIEW_REMARKS) if isinstance(data.get(key), str) and data[key].strip()}
 
 
 def _validate(task: HumanTask, schema: dict[str, Any], data: dict[str, Any], fresh: Sequence[NewFile]) -> None:
