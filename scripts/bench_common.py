@@ -17,7 +17,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".venv" / "bin"
+# the server runs in the virtual environment of the interpreter running the benchmark (scripts/bench_interpreters.py
+# runs it under two), else in the project's .venv
+_RUNNING = Path(sys.executable).parent
+BIN = _RUNNING if (_RUNNING / "tic").exists() else ROOT / ".venv" / "bin"
 TIC = str(BIN / "tic")
 PYTHON = str(BIN / "python")
 BPMN = ROOT / "benchmarks" / "three_tasks.bpmn"
