@@ -148,6 +148,7 @@ def procedure_of(process_key: str) -> str:
 
 # a review form's answers the audit trail keeps with its step: the decision (a code) and what the reviewer wrote
 REVIEW_DECISION = "decision"
+REVIEW_RETURN = "return"  # the decision every policy's review forms use for 退回修改
 REVIEW_REMARKS = ("comment", "opinion")
 
 # who started a procedure that another procedure's step started: `instance:<id>` of the starting instance

@@ -73,6 +73,34 @@ def test_host_and_cobuilders_then_county_then_city_bureau(people: dict[str, Any]
     every_step_cites_an_article(supervisor, inst)
 
 
+def _returned_notes(actor: Any, inst: int) -> list[dict[str, Any]]:
+    notes = actor.get("/api/v1/notifications?limit=100")
+    assert notes.status_code == 200, notes.get_json()
+    return [n for n in notes.get_json() if n["instance_id"] == inst and n["template"] == "task_returned"]
+
+
+def test_a_return_tells_the_applicant_what_to_redo_and_why(people: dict[str, Any]) -> None:
+    supervisor, applicant = people["supervisor"], people["applicant"]
+    inst = start(supervisor, "jinzhong_annual_report", people["centers"]["a"], {"report_year": 2026})["id"]
+    act(applicant, inst, "submit_report", REPORT)
+    act(people["council"], inst, "host_review", {"decision": "approve"})
+    assert _returned_notes(applicant, inst) == []  # an approval returns nothing
+    act(people["sponsor"], inst, "sponsor_review", {"decision": "return", "comment": "请补充经费使用情况。"})
+    [note] = _returned_notes(applicant, inst)
+    assert note["title"] == f"退回修改：{center(supervisor, people['centers']['a'])['name']}"
+    revise = [t for t in applicant.get(f"/api/v1/instances/{inst}").get_json()["ready_tasks"]
+              if t["element_id"] == "revise_report"]
+    assert revise and f"“{revise[0]['name']}”已退回修改" in note["body"] and "意见：请补充经费使用情况。" in note["body"]
+    assert _returned_notes(people["sponsor"], inst) == [] and _returned_notes(people["council"], inst) == []
+    trail = [e for e in events(supervisor, inst) if e["kind"] == "notification"]
+    assert any(e["payload"].get("template") == "task_returned" and applicant.username in e["payload"]["recipients"]
+               for e in trail)
+    act(applicant, inst, "revise_report", REPORT)
+    act(people["council"], inst, "host_review", {"decision": "approve"})
+    act(people["sponsor"], inst, "sponsor_review", {"decision": "approve"})
+    assert len(_returned_notes(applicant, inst)) == 1  # the later approvals added none
+
+
 def test_a_local_university_host_skips_the_county_department(people: dict[str, Any]) -> None:
     supervisor = people["supervisor"]
     center_id = established_center(people, university_profile())

@@ -27,6 +27,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "年度报告逾期未报：{center}",
         "{center} 的 {year} 年度报告已超过报送期限（{due}），请督办。",
     ),
+    "task_returned": ("退回修改：{center}", "{center}：{message}"),
     "generic": ("流程通知：{center}", "{message}"),
 }
 # Templates that remind of a deadline before it: once the deadline has passed (a procedure started late, or a

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, insert, select, update
 
 from app.engine.runtime import Workflow
-from app.engine.views import StepOutcome
+from app.engine.views import ReadyTask, StepOutcome
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.labels import ROLE_LABELS
@@ -16,10 +16,19 @@ from app.models import Center, Event, HumanTask, ProcessInstance, Timer
 from app.services import transactions
 from app.services.centers.roles import center_roles
 from app.services.infrastructure.definitions import process_for_definition
+from app.services.infrastructure.notifications import deliver_notification
 from app.services.running import kept_workflows
 from app.services.running.effects import Starter, apply_effects
 from app.services.running.rows import write_columns
-from app.vocabulary import ACTIVE_STATUSES, InstanceStatus, TaskState, TimerState
+from app.vocabulary import (
+    ACTIVE_STATUSES,
+    REVIEW_DECISION,
+    REVIEW_REMARKS,
+    REVIEW_RETURN,
+    InstanceStatus,
+    TaskState,
+    TimerState,
+)
 
 # built once per dialect with a bound id: a statement of literal values is keyed for SQLAlchemy's cache per call
 _LOCK_QUERY: dict[str, Select[tuple[ProcessInstance]]] = {}
@@ -83,19 +92,40 @@ def record_step(
     kept_workflows.keep(instance.id, instance.definition_id, written["state"], workflow)
     events: list[dict[str, Any]] = []
     with db.session.no_autoflush:
-        _sync_human_tasks(instance, workflow, outcome, now, set(submitted), events)
+        new_tasks = _sync_human_tasks(instance, workflow, outcome, now, set(submitted), events)
         fired = _sync_timers(instance, workflow, outcome, now)
-    _step_events(instance, outcome, actor, now, submitted, fired, events, said or {})
+    said = said or {}
+    _step_events(instance, outcome, actor, now, submitted, fired, events, said)
     if status == InstanceStatus.COMPLETED:
         events.append(_event_row(instance, now, actor, "instance_completed",
                                  payload={"result": _result_summary(workflow)}))
     if events:
         db.session.flush()  # events added through the ORM earlier in this step keep their place in the trail
         db.session.connection().execute(_INSERT_EVENTS, events)  # the step's events in one statement
+    if new_tasks and said:
+        _notify_returned(instance, new_tasks, said, now)
     if outcome.effects:
         center = db.session.get(Center, instance.center_id) if instance.center_id else None
         apply_effects(instance, center, outcome.effects, now, start)
     return set(fired)
+
+
+def _notify_returned(instance: ProcessInstance, new_tasks: list[ReadyTask], said: dict[str, dict[str, str]],
+                     now: datetime) -> None:
+    """A reviewer who returned a submission (退回修改) notifies the lanes of the tasks the return made ready, with
+    what the reviewer wrote. The texts say a submission may be returned for revision, not how its unit learns of it:
+    this is the product's rule, not a policy's (an in-app notice with an email copy, like every notification)."""
+    returned = [words for words in said.values() if words.get(REVIEW_DECISION) == REVIEW_RETURN]
+    if not returned:
+        return
+    remarks = next((words[key] for words in returned for key in REVIEW_REMARKS if words.get(key)), "")
+    center = db.session.get(Center, instance.center_id) if instance.center_id else None
+    for task in new_tasks:
+        if task.lane:
+            # stored in Chinese like every notification text (TEMPLATES), whatever the reviewer's page language
+            message = f"“{task.name}”已退回修改，请修改后重新提交。" + (f"意见：{remarks}" if remarks else "")
+            deliver_notification(instance, center, {"role": task.lane, "template": "task_returned",
+                                                    "element_id": task.element_id, "message": message}, now)
 
 
 def _result_summary(workflow: Workflow) -> dict[str, Any]:
@@ -120,8 +150,9 @@ def _event_row(instance: ProcessInstance, at: datetime, actor: str, kind: str, *
 def _sync_human_tasks(
     instance: ProcessInstance, workflow: Workflow, outcome: StepOutcome, now: datetime, handled: set[str],
     events: list[dict[str, Any]],
-) -> None:
-    """Insert the newly ready tasks, cancel the ones that stopped being ready (the engine's difference)."""
+) -> list[ReadyTask]:
+    """Insert the newly ready tasks, cancel the ones that stopped being ready (the engine's difference); returns the
+    new ones."""
     ready = workflow.ready_tasks()
     new = [task for task in ready if task.task_id not in outcome.ready_before]
     if new:
@@ -149,6 +180,7 @@ def _sync_human_tasks(
             update(HumanTask).where(HumanTask.task_uuid.in_(gone), HumanTask.state == TaskState.READY)
             .values(state=TaskState.CANCELLED, completed_at=now)
         )
+    return new
 
 
 def _sync_timers(
