@@ -82,7 +82,7 @@ def summarise(n: int, http: dict[str, list[float]], wsgi: dict[str, list[float]]
         "ratio_wsgi_to_service": round(wsgi_complete / service_complete, 2),
         "http_transport_ms": round(http_complete - wsgi_complete, 3),
         "python": platform.python_version(),
-        # which build: the distribution's (PGO + LTO) or one compiled from source ran ~30 % apart (README)
+        # which build: the distribution's (PGO + LTO) and pyenv's source build ran 1.27x apart (README, fifth pass)
         "python_executable": os.path.realpath(getattr(sys, "_base_executable", sys.executable)),
         "spiffworkflow": metadata.version("SpiffWorkflow"),
         "cpu_count": os.cpu_count(),

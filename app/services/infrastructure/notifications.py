@@ -27,7 +27,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "年度报告逾期未报：{center}",
         "{center} 的 {year} 年度报告已超过报送期限（{due}），请督办。",
     ),
-    "task_returned": ("退回修改：{center}", "{center}：{message}"),
+    "task_returned": ("退回修改：{center}", "{center} 的“{step}”已退回修改，请修改后重新提交。{remarks}"),
     "generic": ("流程通知：{center}", "{message}"),
 }
 # Templates that remind of a deadline before it: once the deadline has passed (a procedure started late, or a
@@ -65,6 +65,8 @@ def deliver_notification(
         "year": effect.get("report_year") or _data_value(instance, "report_year"),
         "due": _readable(deadline),
         "message": effect.get("message") or "",
+        "step": effect.get("step") or "—",
+        "remarks": f"意见：{effect['remarks']}" if effect.get("remarks") else "",
     }
     title, body = _render(str(effect["template"]), context)
     for user in recipients:

@@ -122,10 +122,9 @@ def _notify_returned(instance: ProcessInstance, new_tasks: list[ReadyTask], said
     center = db.session.get(Center, instance.center_id) if instance.center_id else None
     for task in new_tasks:
         if task.lane:
-            # stored in Chinese like every notification text (TEMPLATES), whatever the reviewer's page language
-            message = f"“{task.name}”已退回修改，请修改后重新提交。" + (f"意见：{remarks}" if remarks else "")
             deliver_notification(instance, center, {"role": task.lane, "template": "task_returned",
-                                                    "element_id": task.element_id, "message": message}, now)
+                                                    "element_id": task.element_id, "step": task.name,
+                                                    "remarks": remarks}, now)
 
 
 def _result_summary(workflow: Workflow) -> dict[str, Any]:
