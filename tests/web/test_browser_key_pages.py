@@ -38,7 +38,8 @@ def test_key_pages(page: Any, app: Flask, live_server: LiveServer, staff: dict[s
     screenshot(page, "key-02-task-overdue")
 
     # the notifications (the reminder and the overdue notice)
-    page.click("[data-testid=notification-bell]")
+    with page.expect_navigation():
+        page.click("[data-testid=notification-bell]")
     assert page.locator("[data-testid=notification-list] li").count() >= 1
     screenshot(page, "key-03-notifications")
 
@@ -47,7 +48,8 @@ def test_key_pages(page: Any, app: Flask, live_server: LiveServer, staff: dict[s
     screenshot(page, "key-04-center")
 
     # in English: the task form speaks English only
-    page.click(".lang-switch a")
+    with page.expect_navigation():
+        page.click(".lang-switch a")
     page.goto(f"/tasks/{task_id}")
     labels = page.locator("[data-testid=task-form] label, [data-testid=task-form] .help, [data-testid=task-form] .unit")
     texts = [t for t in labels.all_inner_texts() if t.strip()]
@@ -59,7 +61,8 @@ def test_key_pages(page: Any, app: Flask, live_server: LiveServer, staff: dict[s
     screenshot(page, "key-05-task-english")
 
     # the supervisor's instance page in English
-    page.click("form[action$='/logout'] button")
+    with page.expect_navigation():
+        page.click("form[action$='/logout'] button")
     browser_login(page, staff["supervisor"])
     page.goto(f"/monitor/instances/{report}")
     page.wait_for_selector("#diagram[data-rendered=true]")

@@ -66,7 +66,8 @@ def test_supervisor_finds_instance_sees_diagram_and_exports(
     page.goto("/monitor/instances")
     page.select_option("#center_id", str(staff["centers"]["a"]))
     page.select_option("#process_key", "nmg2025_annual_report")
-    page.click("[data-testid=instance-filters] button[type=submit]")
+    with page.expect_navigation():
+        page.click("[data-testid=instance-filters] button[type=submit]")
     rows = page.locator("[data-testid=instance-list] tbody tr")
     assert rows.count() == 1
     screenshot(page, "supervisor-instances")

@@ -127,7 +127,8 @@ def test_browser_register_then_the_sponsor_starts_the_establishment(
     page.wait_for_selector("[data-testid=center-name]")
     assert page.inner_text("[data-testid=center-status]") == "拟建"
     center_url = page.url
-    page.click("form[action='/logout'] button")
+    with page.expect_navigation():
+        page.click("form[action='/logout'] button")
     browser_login(page, staff["sponsor"])  # nmg2025 第十一条(一): the organising unit proposes the establishment
     page.goto(center_url)
     page.wait_for_selector("[data-testid=start-procedures]")
