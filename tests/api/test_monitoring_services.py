@@ -346,3 +346,18 @@ def test_dashboard_evaluations_falling_due(ctx: dict[str, Any]) -> None:
         ("测试中心_b", "nmg2025 local_authority_b", "2029-06-01", 151, "第三十二条"),
     ]
     assert due[0]["policy"] == "内蒙古（2025版）" and "2026-06-01" in due[0]["period"]
+
+
+def test_a_report_submitted_before_its_deadline_gives_way_to_the_next_years(ctx: dict[str, Any]) -> None:
+    from app.models import Center
+    from app.services.time.deadlines import center_deadlines
+
+    def reports_listed() -> list[str]:
+        center = db.session.get(Center, ctx["centers"]["a"])
+        assert center is not None
+        return [d.period for d in center_deadlines(center, clock.now()) if d.kind == "annual_report"]
+
+    start(ctx, "a")
+    assert reports_listed() == ["2026年度"]
+    complete(ctx, "applicant", "submit_report", REPORT)  # 1 December, before the 31 January deadline
+    assert reports_listed() == ["2027年度"]

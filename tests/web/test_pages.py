@@ -542,3 +542,17 @@ def test_nav_links_by_role(app: Flask, staff: dict[str, Any]) -> None:
     html = page_of(logged_in(app, staff["supervisor"]), "/")[1]
     assert all(link in html for link in ('href="/monitor/instances"', 'href="/monitor/deadlines"', 'href="/dashboard"'))
     assert "监督人员" in html and "nmg2025 科技厅" in html
+
+
+def test_a_second_review_round_starts_without_the_last_rounds_decision(
+        app: Flask, staff: dict[str, Any], report: int) -> None:
+    applicant = logged_in(app, staff["applicant"])
+    post_form(applicant, f"/tasks/{ready_task_id(app, 'submit_report')}", {**GOOD_REPORT, "action": "complete"})
+    reviewer = logged_in(app, staff["local_authority"])
+    post_form(reviewer, f"/tasks/{ready_task_id(app, 'sponsor_review')}",
+              {"decision": "return", "comment": "请核实专职人员数", "action": "complete"})
+    revise = ready_task_id(app, "revise_report")
+    assert post_form(applicant, f"/tasks/{revise}", {**GOOD_REPORT, "action": "complete"}).status_code == 302
+    status, html = page_of(reviewer, f"/tasks/{ready_task_id(app, 'sponsor_review')}")
+    assert status == 200 and "请核实专职人员数" in html  # the last round stays readable among the submissions
+    assert 'value="return" checked' not in html and "请核实专职人员数</textarea>" not in html  # not the new answer

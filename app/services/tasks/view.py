@@ -18,7 +18,10 @@ from app.services.running.steps import read_workflow
 from app.services.tasks.attachments import referenced_ids
 from app.services.tasks.inbox import DUE_SOON
 from app.services.tasks.lookup import workable_task
-from app.vocabulary import TaskState
+from app.vocabulary import REVIEW_DECISION, REVIEW_REMARKS, TaskState
+
+# the answers of a judgement: given afresh in every round, never carried from the last one
+_JUDGEMENT = frozenset({REVIEW_DECISION, *REVIEW_REMARKS})
 
 CONTEXT_KEYS = ("center_name", "report_year", "due_at")
 
@@ -96,13 +99,14 @@ def task_view(user: User, task_id: int) -> TaskView:
     # prefill with what this lane last submitted in this same form (a returned report comes back filled in) and
     # with the data no form submitted (the start's, the scripts'); never with answers given in another form or by
     # another lane: the sponsor's decision is not the authority's, an evaluation's opinion is not the
-    # rectification check's
+    # rectification check's. An earlier round's decision and comment are not carried either: a reviewer who
+    # returned a report and sees it again decides afresh (a prefilled 退回修改 would return it again on one click)
     props = (form or {}).get("properties", {})
     answered = {k for s in submissions for k in (s.task.data or {})}
     values = {k: v for k, v in visible.items() if k in props and k not in answered}
     mine = [s.task.data or {} for s in submissions if s.task.lane == task.lane and s.task.form_key == task.form_key]
     if mine:
-        values.update({k: v for k, v in mine[-1].items() if k in props})
+        values.update({k: v for k, v in mine[-1].items() if k in props and k not in _JUDGEMENT})
     if task.draft is not None:
         values = dict(task.draft)
     if task.state != TaskState.READY:

@@ -94,7 +94,8 @@ OVERDUE_REPORT_YEARS = 5
 
 
 def _annual_report(center: Center, now: datetime) -> list[Deadline]:
-    """The next report due, after every owed report whose deadline passed without it (listed until submitted)."""
+    """The next report not yet submitted, after every owed report whose deadline passed without it (listed until
+    submitted); a report submitted before its deadline gives way to the next year's."""
     rule = policy(center.policy).get("annual_report") or {}
     configured = bool(rule.get("configured", False))
     note = _("文件未规定报送日期：此为配置的日期，以主管部门通知为准") if configured else None
@@ -104,9 +105,9 @@ def _annual_report(center: Center, now: datetime) -> list[Deadline]:
         due = annual_report_due(center.policy, year)
         if due is None or not owes_annual_report(center, year):
             continue
-        late = due < now
-        if late and submitted_at(center, year) is not None:
+        if submitted_at(center, year) is not None:
             continue
+        late = due < now
         found.append(Deadline("annual_report", _("%(year)s年度", year=year), due, rule.get("article", ""), configured,
                               note, overdue=late))
         if not late:
