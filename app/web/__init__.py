@@ -34,6 +34,7 @@ from app.labels import (
     subject,
 )
 from app.services.centers.profile_keys import SYSTEM_PROFILE
+from app.services.infrastructure.forms import TEXT_MAX
 from app.services.monitoring import event_text
 from app.vocabulary import OVERSIGHT_ROLES, ProcessKey
 from app.web.check_text import check_messages, check_reason
@@ -67,6 +68,7 @@ def init_web(app: Flask) -> None:
         process_label=event_text.process_label, article=article_label, check_reason=check_reason, subject=subject,
     )
     app.jinja_env.globals["check_messages"] = check_messages
+    app.jinja_env.globals["text_max"] = TEXT_MAX
     app.jinja_env.globals["actor_names"] = event_text.actor_names
     app.jinja_env.globals["people_names"] = event_text.people_names
     # data a form does not declare (the procedures' own keys, e.g. a center's field) is labelled as the profile is

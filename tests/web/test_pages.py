@@ -556,3 +556,22 @@ def test_a_second_review_round_starts_without_the_last_rounds_decision(
     status, html = page_of(reviewer, f"/tasks/{ready_task_id(app, 'sponsor_review')}")
     assert status == 200 and "请核实专职人员数" in html  # the last round stays readable among the submissions
     assert 'value="return" checked' not in html and "请核实专职人员数</textarea>" not in html  # not the new answer
+
+
+def test_a_text_beyond_the_bound_is_refused_by_its_label_and_nothing_is_lost(
+        app: Flask, staff: dict[str, Any], report: int) -> None:
+    from app.services.infrastructure.forms import TEXT_MAX
+
+    applicant = logged_in(app, staff["applicant"])
+    task_id = ready_task_id(app, "submit_report")
+    html = page_of(applicant, f"/tasks/{task_id}")[1]
+    assert f'maxlength="{TEXT_MAX}"' in html  # the browser stops a paste before the request grows past its bound
+    long_text = "很" * (TEXT_MAX + 1)
+    for action in ("draft", "complete"):
+        refused = post_form(applicant, f"/tasks/{task_id}", {**GOOD_REPORT, "summary": long_text, "action": action})
+        body = refused.get_data(as_text=True)
+        assert refused.status_code == 422 and f"不能超过 {TEXT_MAX} 个字" in body, action
+        assert GOOD_REPORT["achievements"] in body  # the rest of the form comes back as typed
+    api = app.test_client().post(f"/api/v1/tasks/{task_id}/complete", json={"data": {**GOOD_REPORT, "summary": long_text}},
+                                 headers={"Authorization": f"Bearer {staff['applicant'].token}"})
+    assert api.status_code == 422 and any("不能超过" in m for m in api.get_json()["errors"]["summary"])

@@ -54,10 +54,15 @@ def validate_submission(form_key: str | None, data: dict[str, Any]) -> None:
 
 # the largest integer every JSON reader holds exactly (RFC 7493 I-JSON); PostgreSQL refuses NaN and Infinity in JSON
 SAFE_INTEGER = 2**53 - 1
+# the longest text a field without its own `maxLength` takes (the texts set none). The web form's fields carry it
+# as `maxlength`, so a pasted text is cut in the browser before it could pass the request's per-field size bound
+# (werkzeug's MAX_FORM_MEMORY_SIZE, 500 KB: 20,000 Chinese characters are 60 KB) and lose the whole form to a 413.
+TEXT_MAX = 20_000
 
 
 def require_storable(schema: dict[str, Any], data: Any) -> None:
-    """InvalidSubmission naming each non-finite number or integer beyond ±SAFE_INTEGER (drafts too)."""
+    """InvalidSubmission naming each non-finite number, integer beyond ±SAFE_INTEGER or text beyond TEXT_MAX
+    characters (drafts too)."""
     errors = _storable_errors(schema, data)
     if errors:
         raise InvalidSubmission(_("提交的表单有误，请按提示修改"), errors)
@@ -65,13 +70,14 @@ def require_storable(schema: dict[str, Any], data: Any) -> None:
 
 def _storable_errors(schema: dict[str, Any], data: Any) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    for path, message in _unstorable_numbers(schema, data):
+    for path, message in _unstorable(schema, data):
         errors.setdefault(".".join(str(p) for p in path) or "_form", []).append(message)
     return errors
 
 
-def _unstorable_numbers(schema: dict[str, Any], data: Any) -> list[tuple[list[Any], str]]:
-    """Non-finite numbers and integers beyond ±SAFE_INTEGER anywhere in `data`, with their paths and messages."""
+def _unstorable(schema: dict[str, Any], data: Any) -> list[tuple[list[Any], str]]:
+    """Non-finite numbers, integers beyond ±SAFE_INTEGER and texts beyond TEXT_MAX characters anywhere in `data`,
+    with their paths and messages."""
     found: list[tuple[list[Any], str]] = []
     stack: list[tuple[list[Any], Any]] = [([], data)]
     while stack:
@@ -85,6 +91,8 @@ def _unstorable_numbers(schema: dict[str, Any], data: Any) -> list[tuple[list[An
         elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > SAFE_INTEGER:
             found.append((path, _("%(title)s 超出可精确保存的范围（±%(max)s）", title=_nearest_title(schema, path),
                                   max=SAFE_INTEGER)))
+        elif isinstance(value, str) and len(value) > TEXT_MAX:
+            found.append((path, _("%(title)s 不能超过 %(limit)s 个字", title=_nearest_title(schema, path), limit=TEXT_MAX)))
     return sorted(found, key=lambda item: [str(p) for p in item[0]])
 
 
