@@ -11,6 +11,7 @@ from app.errors import Conflict, InvalidSubmission
 from app.services.infrastructure import forms
 from app.services.infrastructure.files import Upload
 from app.services.tasks import actions, lookup
+from app.services.tasks.attachments import NewFile
 from app.services.tasks.view import task_view
 from app.vocabulary import TaskState
 from app.web.auth import current_staff, login_required
@@ -59,7 +60,7 @@ def submit(task_id: int) -> Any:
             task = actions.save_draft(user, task_id, data, new_files)
     except InvalidSubmission as err:
         typed = _without_files(data, {n.file_id for n in new_files})
-        return render_task(task_id, errors=_messages(err), status=422, values=typed)
+        return render_task(task_id, errors=_messages(err), status=422, values=typed, alert=_unsaved(new_files))
     except Conflict as err:
         return render_task(task_id, alert=err.message, status=409)
     if complete:
@@ -67,6 +68,13 @@ def submit(task_id: int) -> Any:
         return redirect(url_for("inbox.index"))
     flash(_("草稿已保存"), "success")
     return redirect(url_for("task_pages.show", task_id=task_id))
+
+
+def _unsaved(new_files: list[NewFile]) -> str | None:
+    """What to tell when a refused submission carried files: a browser cannot keep a chosen file on the page it
+    sends back, so they must be chosen again (None when there were none)."""
+    names = "、".join(dict.fromkeys(n.upload.filename for n in new_files if n.upload.filename))
+    return _("所选文件未保存，请改正后重新选择：%(names)s", names=names) if names else None
 
 
 def _without_files(value: Any, unstored: set[str]) -> Any:

@@ -64,6 +64,8 @@ def test_a_refused_submission_stores_no_file(app: Flask, staff: dict[str, Any], 
         "agree": "true", "action": "complete", "attachments": (io.BytesIO(b"%PDF-1.4"), "a.pdf"),
     }, content_type="multipart/form-data")
     assert response.status_code == 422
+    alert = response.get_data(as_text=True).split('data-testid="task-alert">', 1)[1].split("</div>", 1)[0]
+    assert alert == "所选文件未保存，请改正后重新选择：a.pdf"  # the browser cannot keep a chosen file: say so
     assert _files_on_disk(tmp_path) == []
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 0
