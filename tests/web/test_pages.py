@@ -575,3 +575,14 @@ def test_a_text_beyond_the_bound_is_refused_by_its_label_and_nothing_is_lost(
     api = app.test_client().post(f"/api/v1/tasks/{task_id}/complete", json={"data": {**GOOD_REPORT, "summary": long_text}},
                                  headers={"Authorization": f"Bearer {staff['applicant'].token}"})
     assert api.status_code == 422 and any("不能超过" in m for m in api.get_json()["errors"]["summary"])
+
+
+def test_the_error_summary_names_the_table_and_row_of_a_cell(app: Flask, staff: dict[str, Any],
+                                                              tmp_path: Path) -> None:
+    task_id = use_members_form(app, staff, tmp_path)
+    client = logged_in(app, staff["applicant"])
+    refused = post_form(client, f"/tasks/{task_id}", {"members.0.name": "张三", "members.1.title": "理事",
+                                                      "agree": "true", "action": "complete"})
+    assert refused.status_code == 422
+    summary = refused.get_data(as_text=True).split('data-testid="form-errors"', 1)[1].split("</ul>", 1)[0]
+    assert "理事会成员 第 2 行：姓名 为必填项" in summary, summary
