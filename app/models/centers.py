@@ -1,6 +1,7 @@
 """Technology innovation centers and the organisations that play each role for them."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.types import JsonType, UtcDateTime
+from app.vocabulary import Role
 
 
 class Center(db.Model):  # type: ignore[name-defined,misc]
@@ -30,8 +32,18 @@ class Center(db.Model):  # type: ignore[name-defined,misc]
     )
 
     def organisation_for(self, role: str) -> int | None:
-        """The organisation playing `role` for this center, if any."""
-        return next((o.organisation_id for o in self.organisations if o.role == role), None)
+        """The organisation playing `role` for this center, if any (see `by_role`)."""
+        return by_role((o.role, o.organisation_id) for o in self.organisations).get(role)
+
+
+def by_role(pairs: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """The organisation per role from a center's (role, organisation) rows. The supervisors are staff of the
+    authority (docs: procedures, roles): a center registered without its own supervisor organisation has its
+    authority's, so the supervisor's tasks (核实撤销情形, escalations) reach someone."""
+    found = dict(pairs)
+    if Role.SUPERVISOR not in found and Role.AUTHORITY in found:
+        found[Role.SUPERVISOR] = found[Role.AUTHORITY]
+    return found
 
 
 class CenterOrganisation(db.Model):  # type: ignore[name-defined,misc]

@@ -102,3 +102,20 @@ def test_the_decision_cites_the_verified_ground(people: dict[str, Any], case: An
     # the decision form shows the ground read-only; a different value sent back does not change what is cited
     act(people["authority"], inst, "authority_revocation_decision", {"decision": "approve", "ground": "第三十一条(七)"})
     assert status_changes(supervisor, inst) == [("established", "revoked", "第三十一条(五)")]
+
+
+def test_a_center_registered_without_a_supervisor_organisation_routes_to_the_authoritys(
+        app: Flask, people: dict[str, Any], case: Any) -> None:
+    from sqlalchemy import delete
+
+    from app.extensions import db
+    from app.models import CenterOrganisation
+
+    with app.app_context():  # as a center registered on the page, which names no 监督人员 organisation
+        db.session.execute(delete(CenterOrganisation).where(
+            CenterOrganisation.center_id == people["centers"]["a"], CenterOrganisation.role == "supervisor"))
+        db.session.commit()
+    inst = case(GROUNDS[0])
+    assert ready(people["supervisor"], inst) == ["verify_grounds"]  # in the supervisors' inbox, not nobody's
+    assert not [e for e in events(people["supervisor"], inst) if e["kind"] == "warning"]
+    verify(people, inst, GROUNDS[0])

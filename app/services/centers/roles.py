@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.models import Center, CenterOrganisation
+from app.models.centers import by_role
 from app.services import transactions
 
 # built once with a bound parameter: SQLAlchemy keys a statement of literal values for its cache on every call
@@ -39,7 +40,7 @@ def center_roles(center_id: int) -> CenterRoles | None:
     known = _memo()
     if center_id not in known:
         rows = db.session.connection().execute(_ROLES, {"center_id": center_id}).all()
-        known[center_id] = CenterRoles(rows[0].policy, {r.role: r.organisation_id for r in rows if r.role}) \
+        known[center_id] = CenterRoles(rows[0].policy, by_role((r.role, r.organisation_id) for r in rows if r.role)) \
             if rows else None
     return known[center_id]
 
@@ -48,5 +49,5 @@ def remember(centers: Iterable[Center]) -> None:
     """Seed this transaction's memo with centers already loaded with their organisations (a scheduler batch)."""
     known = _memo()
     for center in centers:
-        known.setdefault(center.id, CenterRoles(center.policy, {o.role: o.organisation_id
-                                                                for o in center.organisations}))
+        known.setdefault(center.id, CenterRoles(center.policy, by_role((o.role, o.organisation_id)
+                                                                       for o in center.organisations)))
