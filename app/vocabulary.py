@@ -151,6 +151,10 @@ REVIEW_DECISION = "decision"
 REVIEW_RETURN = "return"  # the decision every policy's review forms use for 退回修改
 REVIEW_REMARKS = ("comment", "opinion")
 
+# the center profile's key for the first report year kept on this platform: a center already running when it was
+# registered owes no report here for the years before (the texts are silent on the time before the platform)
+REPORTS_ON_RECORD_FROM = "reports_on_record_from"
+
 # who started a procedure that another procedure's step started: `instance:<id>` of the starting instance
 STARTED_BY_INSTANCE = "instance:"
 

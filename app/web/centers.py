@@ -8,12 +8,22 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from app import clock
 from app.errors import DomainError, InvalidSubmission
 from app.labels import CATEGORY_LABELS, POLICY_LABELS, STATUS_LABELS
 from app.services.centers import overview, profile_view, registry, starts
 from app.services.running import instances
 from app.services.tasks.lookup import first_workable_task
-from app.vocabulary import CENTER_CREATOR_ROLES, LANE_ROLES, CenterStatus, Role
+from app.services.time import deadlines
+from app.vocabulary import (
+    CENTER_CREATOR_ROLES,
+    LANE_ROLES,
+    REPORTING_STATUSES,
+    REPORTS_ON_RECORD_FROM,
+    CenterStatus,
+    Policy,
+    Role,
+)
 from app.web.auth import current_staff, login_required, roles_required
 
 bp = Blueprint("center_pages", __name__)
@@ -56,15 +66,19 @@ def _policies() -> list[str]:
 @roles_required(*CENTER_CREATOR_ROLES)
 def new() -> Any:
     """Register a center: name, policy, category, state, dates and its organisations by role, chosen by name."""
-    values: dict[str, Any] = dict(request.form) if request.method == "POST" else {"status": CenterStatus.PROPOSED}
+    values: dict[str, Any] = dict(request.form) if request.method == "POST" else {
+        "status": CenterStatus.PROPOSED,
+        REPORTS_ON_RECORD_FROM: deadlines.first_open_report_year((_policies() or [Policy.NMG2025])[0], clock.now())}
     errors: dict[str, Any] = {}
     if request.method == "POST":
+        status = values.get("status") or CenterStatus.PROPOSED
         try:
             center = registry.create_center(
                 current_staff(), name=values.get("name", "").strip(), policy=values.get("policy", ""),
-                category=values.get("category") or None, status=values.get("status") or CenterStatus.PROPOSED,
+                category=values.get("category") or None, status=status,
                 approved_at=_date(values, "approved_at"), established_at=_date(values, "established_at"),
                 organisation_names={r: n for r, n in _names(request.form).items() if n},
+                profile=_on_record_from(values) if status in REPORTING_STATUSES else None,
             )
         except InvalidSubmission as err:
             errors = err.errors or {}
@@ -77,6 +91,15 @@ def new() -> Any:
                            categories=CATEGORY_LABELS, statuses=STATUS_LABELS, roles=CENTER_ROLES,
                            statuses_allowed=tuple(CenterStatus), known=registry.organisation_names(policy)), \
         422 if errors else 200
+
+
+def _on_record_from(values: dict[str, Any]) -> dict[str, Any] | None:
+    """The profile of a running center registered here: the first report year the platform keeps (the field's text
+    as given when it is not a year, for the registry to refuse by name)."""
+    text = str(values.get(REPORTS_ON_RECORD_FROM) or "").strip()
+    if not text:
+        return None
+    return {REPORTS_ON_RECORD_FROM: int(text) if text.isdigit() and len(text) <= 4 else text}
 
 
 @bp.route("/centers/<int:center_id>/organisations", methods=["GET", "POST"])

@@ -140,3 +140,25 @@ def test_browser_register_then_the_sponsor_starts_the_establishment(
     with live_server.app.app_context():
         started = db.session.scalar(select(ProcessInstance).where(ProcessInstance.process_key == "nmg2025_establishment"))
         assert started is not None and started.started_by == staff["sponsor"].username
+
+
+def test_a_running_center_registered_here_owes_no_report_of_the_years_before(app: Flask, staff: dict[str, Any]) -> None:
+    from app.services.time.tick import run_tick
+
+    set_clock(app, "2026-12-03T09:00:00+08:00")  # the 2025 report was due on 2026-01-31: before the platform knew it
+    form = text(logged_in(app, staff["authority"]).get("/centers/new"))
+    assert 'name="reports_on_record_from" inputmode="numeric" maxlength="4" value="2026"' in form
+    refused = register(app, staff, status="established", approved_at="2020-01-01", established_at="2022-01-01",
+                       reports_on_record_from="二〇二六")
+    assert refused.status_code == 422 and "起始年度须为 1990 至" in text(refused)
+    response = register(app, staff, status="established", approved_at="2020-01-01", established_at="2022-01-01",
+                        reports_on_record_from="2026")
+    assert response.status_code == 302
+    center_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    page = text(logged_in(app, staff["authority"]).get(f"/centers/{center_id}"))
+    assert "2025年度" not in page and "2026年度" in page  # only the report the platform can ask for
+    with app.app_context():
+        run_tick()
+        started = db.session.scalars(select(ProcessInstance.process_key).where(
+            ProcessInstance.center_id == center_id)).all()
+    assert "nmg2025_revocation" not in started and started.count("nmg2025_annual_report") <= 1

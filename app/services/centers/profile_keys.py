@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.vocabulary import REPORTS_ON_RECORD_FROM
+
 _DATE: dict[str, Any] = {"type": "string", "format": "date"}
 
 # 评估结果: national 第二十九条, xpcc (优秀、良好、较差); nmg2020 三(六)2, nmg2025, jinzhong 第二十一条 (合格 ...)
@@ -54,6 +56,9 @@ _REMOVAL_GROUNDS = {"不参加评估": "Did not take part in the evaluation", "�
                     "整改检查未通过": "Failed the rectification check"}
 
 SYSTEM_PROFILE: dict[str, dict[str, Any]] = {
+    # set when a center already running is registered (centers.registry): the texts say nothing of the years before
+    REPORTS_ON_RECORD_FROM: {"type": "integer", "title": "在本平台报送年度报告的起始年度",
+                               "x-title-en": "First annual report kept on this platform"},
     # names and field (national 第三十二条, nmg2025 preparation: the English name composed with the Chinese one)
     "name_en": {"type": "string", "title": "英文名称", "x-title-en": "English name"},
     "field": {"type": "string", "title": "领域", "x-title-en": "Field"},

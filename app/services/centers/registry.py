@@ -15,7 +15,7 @@ from app.models import Center, CenterOrganisation, Organisation, User
 from app.services import transactions
 from app.services.paging import Page, Window, fetch_page
 from app.services.people import access
-from app.vocabulary import CENTER_CREATOR_ROLES, LANE_ROLES, CenterStatus, Policy
+from app.vocabulary import CENTER_CREATOR_ROLES, LANE_ROLES, REPORTS_ON_RECORD_FROM, CenterStatus, Policy
 
 POLICIES = tuple(Policy)
 STATUSES = tuple(CenterStatus)
@@ -42,6 +42,10 @@ def create_center(
         errors["policy"] = [_("政策必须是 %(choices)s 之一", choices="、".join(POLICIES))]
     if status not in STATUSES:
         errors["status"] = [_("状态必须是 %(choices)s 之一", choices="、".join(STATUSES))]
+    first = (profile or {}).get(REPORTS_ON_RECORD_FROM)
+    if first is not None and (isinstance(first, bool) or not isinstance(first, int)
+                              or not 1990 <= first <= clock.now().year + 1):
+        errors[REPORTS_ON_RECORD_FROM] = [_("起始年度须为 1990 至 %(last)s 之间的年份", last=clock.now().year + 1)]
     for role, org_id in (organisations or {}).items():
         if role not in LANE_ROLES:
             errors.setdefault("organisations", []).append(_("未知角色：%(role)s", role=role))

@@ -20,7 +20,7 @@ from app.models import Center, User
 from app.services.centers import registry as centers
 from app.services.centers.policies import policy
 from app.services.centers.submissions import submitted_at
-from app.vocabulary import REPORTING_STATUSES, CenterStatus
+from app.vocabulary import REPORTING_STATUSES, REPORTS_ON_RECORD_FROM, CenterStatus
 from handlers.policy_data import require
 
 
@@ -81,8 +81,23 @@ def annual_report_exemption(center: Center, report_year: int) -> str | None:
 
 
 def owes_annual_report(center: Center, report_year: int) -> bool:
-    """True when `center` must report on `report_year` (e.g. nmg2020 exempts centers approved after June)."""
+    """True when `center` must report on `report_year` here: not exempt (e.g. nmg2020 exempts centers approved after
+    June) and not before the year its reports are kept on this platform from (`reports_on_record_from`, set when a
+    running center is registered: the platform holds no record of the years before, so they are neither listed,
+    started nor counted as missing; a report of such a year can still be started by hand)."""
+    first = (center.profile or {}).get(REPORTS_ON_RECORD_FROM)
+    if isinstance(first, int) and report_year < first:
+        return False
     return annual_report_exemption(center, report_year) is None
+
+
+def first_open_report_year(policy_key: str, now: datetime) -> int:
+    """The earliest report year whose deadline has not passed at `now` (a running center registered now reports
+    from it on)."""
+    year = now.astimezone(CHINA).year - 1
+    while (due := annual_report_due(policy_key, year)) is not None and due < now:
+        year += 1
+    return year
 
 
 def _cite(policy_key: str, article: str) -> str:
