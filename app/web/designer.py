@@ -16,6 +16,8 @@ from app.services.design import definitions, drafts, migration
 from app.services.design.guard import DESIGN_ROLES
 from app.services.design.palette import palette
 from app.services.infrastructure import forms
+from app.services.monitoring.event_text import people_names
+from app.web import local_dt
 from app.web.auth import current_staff, roles_required
 
 bp = Blueprint("designer", __name__)
@@ -62,7 +64,31 @@ def _texts() -> dict[str, str]:
         "lint_timer_quotes": _("定时器表达式是 Python 表达式：字面值须加引号，例如 %(quoted)s"),
         "lint_reserved_id": _("元素 id 与引擎内部保留名冲突（Start/End/Root）"),
         "lint_id": _("元素 id 只能由英文字母、数字和下划线组成"),
+        **_diff_texts(),
     }
+
+
+def _diff_texts() -> dict[str, str]:
+    """The words of the comparison's list for what bpmn-js-differ finds besides SpiffWorkflow's diff (flows, lanes,
+    pools): a label per BPMN property (`attr_<property>`) and element type (`type_<type>`), never the key itself."""
+    attributes = {
+        "name": _("名称"), "conditionExpression": _("条件"), "sourceRef": _("起点"), "targetRef": _("终点"),
+        "flowNodeRef": _("泳道中的节点"), "incoming": _("流入连线"), "outgoing": _("流出连线"),
+        "documentation": _("说明文档"), "extensionElements": _("扩展属性"), "default": _("默认分支"),
+        "attachedToRef": _("所附任务"), "cancelActivity": _("中断所附任务"), "eventDefinitions": _("事件定义"),
+        "script": _("脚本"), "isExecutable": _("可执行"), "laneSets": _("泳道"), "childLaneSet": _("下级泳道"),
+        "flowElements": _("流程元素"), "processRef": _("流程"), "calledElement": _("调用的流程"),
+        "$type": _("元素类型"), "other": _("其他属性"),
+    }
+    types = {
+        "SequenceFlow": _("连线"), "MessageFlow": _("消息流"), "Lane": _("泳道"), "Participant": _("泳池"),
+        "Collaboration": _("协作"), "Process": _("流程"), "DataInputAssociation": _("数据输入关联"),
+        "DataOutputAssociation": _("数据输出关联"), "other": _("元素"),
+    }
+    return {"element_label": _("%(name)s（%(id)s）"), "attr_changed": _("%(label)s已修改"),
+            "attr_values": _("%(label)s：%(old)s → %(new)s"), "yes": _("是"), "no": _("否"),
+            **{f"attr_{key}": label for key, label in attributes.items()},
+            **{f"type_{key}": label for key, label in types.items()}}
 
 
 @bp.route("/designer")
@@ -94,8 +120,18 @@ def api_palette() -> Response:
 @bp.route("/designer/api/versions/<process_key>")
 @roles_required(*ROLES)
 def api_versions(process_key: str) -> Response:
-    """The version history of a process."""
-    return jsonify(definitions.versions(current_staff(), process_key).items)
+    """The version history of a process, with the time and the deployer as every other page shows them."""
+    records = definitions.versions(current_staff(), process_key).items
+    names = people_names(r["deployed_by"] for r in records)
+    return jsonify([_history_row(r, names) for r in records])
+
+
+def _history_row(record: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """A version of the history with `deployed_at_text` (China time, as the other pages) and `deployed_by_name`
+    (the person's display name; None for a repository deploy)."""
+    login = record["deployed_by"]
+    return {**record, "deployed_at_text": local_dt(record["deployed_at"]),
+            "deployed_by_name": names.get(login, login) if login else None}
 
 
 @bp.route("/designer/api/versions/<process_key>/<int:version>")
@@ -108,9 +144,8 @@ def api_version(process_key: str, version: int) -> Response:
 @bp.route("/designer/api/diff/<process_key>/<int:a>/<int:b>")
 @roles_required(*ROLES)
 def api_diff(process_key: str, a: int, b: int) -> Response:
-    """What version `b` adds, removes and changes compared with `a`."""
-    found = definitions.diff(current_staff(), process_key, a, b)
-    return jsonify({kind: [vars(c) for c in getattr(found, kind)] for kind in ("added", "removed", "changed")})
+    """What version `b` adds, removes and changes compared with `a`: each element labelled, each change in words."""
+    return jsonify(definitions.diff_in_words(current_staff(), process_key, a, b))
 
 
 @bp.route("/designer/api/validate", methods=["POST"])

@@ -92,8 +92,9 @@ async function loadVersions(selected) {
   const body = $('#designer-history tbody');
   body.replaceChildren(...versions.map((v) => {
     const row = document.createElement('tr');
-    row.append(text('td', v.version), text('td', new Date(v.deployed_at).toLocaleString(document.documentElement.lang || 'zh-CN', { timeZone: 'Asia/Shanghai' })),
-      text('td', v.deployed_by || t('repo_deploy')), text('td', v.comment || '—'), text('td', v.open_instances));
+    // the server formats the time as every page does and names the deployer by display name
+    row.append(text('td', v.version), text('td', v.deployed_at_text),
+      text('td', v.deployed_by_name || t('repo_deploy')), text('td', v.comment || '—'), text('td', v.open_instances));
     return row;
   }));
   return versions;
@@ -194,6 +195,46 @@ function colour(viewer, ids, marker) {
   ids.forEach((id) => registry.get(id) && viewer.get('canvas').addMarker(id, marker));
 }
 
+const known = (key) => t(key) !== key;
+
+function shown(value) {
+  if (value === undefined || value === null || value === '') return t('none');
+  if (typeof value === 'boolean') return value ? t('yes') : t('no');
+  if (typeof value === 'object') return value.name || value.body || value.id || null;
+  const words = String(value).replace(/^#ref:/, '').replace(/\s+/g, ' ').trim();
+  return words.length > 80 ? `${words.slice(0, 79)}…` : words;
+}
+
+function differChange(model, path, values) {
+  const key = path.replace(/^processRef\./, '').split(/[.[]/)[0];
+  const label = known(`attr_${key}`) ? t(`attr_${key}`) : t('attr_other');
+  // bpmn-js-differ 3.2 hands a changed value over swapped (oldValue is the newer version's); the model is the
+  // newer version's, so the value it holds tells which is which
+  const current = path.includes('[') ? undefined : path.split('.').reduce((o, k) => (o == null ? o : o[k]), model);
+  const swapped = current !== undefined && current === values.oldValue && values.oldValue !== values.newValue;
+  const [before, after] = swapped ? [values.newValue, values.oldValue] : [values.oldValue, values.newValue];
+  const [a, b] = [shown(before), shown(after)];
+  return a === null || b === null || a === b ? t('attr_changed', { label }) : t('attr_values', { label, old: a, new: b });
+}
+
+function differItem(id, entry) {
+  const model = entry.model || entry;
+  const type = `type_${String(model.$type || '').replace(/^bpmn:/, '')}`;
+  const name = model.name || (known(type) ? t(type) : t('type_other'));
+  const changes = [...new Set(Object.entries(entry.attrs || {}).map(([path, values]) => differChange(model, path, values)))];
+  return { element_id: id, label: t('element_label', { name, id }), changes: changes.map((words) => ({ text: words })) };
+}
+
+function diffEntry(c) {
+  const item = text('li', c.label, { 'data-element': c.element_id });
+  if (c.changes && c.changes.length) {
+    const list = document.createElement('ul');
+    list.replaceChildren(...c.changes.map((change) => text('li', change.text)));
+    item.append(list);
+  }
+  return item;
+}
+
 async function compare() {
   const a = Number($('#designer-diff-a').value);
   const b = Number($('#designer-diff-b').value);
@@ -215,19 +256,17 @@ async function compare() {
   colour(viewers[0], Object.keys(found._changed), 'diff-changed');
   colour(viewers[1], Object.keys(found._changed), 'diff-changed');
   colour(viewers[1], Object.keys(found._layoutChanged), 'diff-layout');
-  const describe = (c) => `${c.element_id} ${c.name}${c.attributes && c.attributes.length ? `（${c.attributes.join('、')}）` : ''}`;
-  // SpiffWorkflow's diff names the flow nodes; bpmn-js-differ adds what it sees besides (flows, lanes, attributes)
+  // SpiffWorkflow's diff names the flow nodes (the server words each change); bpmn-js-differ adds what it sees
+  // besides (flows, lanes, pools), worded here with the labels the server sends
   const seen = { added: found._added, removed: found._removed, changed: found._changed };
   for (const kind of ['added', 'removed', 'changed']) {
     const items = [...changes[kind]];
-    const known = new Set(items.map((c) => c.element_id));
+    const listed = new Set(items.map((c) => c.element_id));
     Object.entries(seen[kind]).forEach(([id, entry]) => {
-      const model = entry.model || entry;
-      if (!known.has(id)) items.push({ element_id: id, name: model.name || model.$type, attributes: Object.keys(entry.attrs || {}) });
+      if (!listed.has(id)) items.push(differItem(id, entry));
     });
     const list = $(`#designer-diff-${kind}`);
-    list.replaceChildren(...(items.length ? items.map((c) => text('li', describe(c), { 'data-element': c.element_id }))
-      : [text('li', t('none'), { class: 'muted' })]));
+    list.replaceChildren(...(items.length ? items.map(diffEntry) : [text('li', t('none'), { class: 'muted' })]));
   }
   $('#designer-diff-title').textContent = t('diff_title', { a, b });
 }
@@ -245,7 +284,8 @@ async function migrate(dryRun) {
       text('td', (r.reasons || []).map((x) => x.message).join('；') || '—'));
     return row;
   }));
-  $('#designer-migration').hidden = false;
+  $('#designer-migration').hidden = !results.length;
+  $('#designer-migration-empty').hidden = Boolean(results.length);
   say(results.length ? (dryRun ? t('dry_run_result', { n: results.length })
     : t('migrate_result', { n: results.filter((r) => r.migrated).length })) : t('nothing_to_migrate'), 'info');
 }

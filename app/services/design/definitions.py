@@ -9,11 +9,13 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.engine.parser import ParsedProcess
 from app.engine.versions import VersionDiff, diff_versions
 from app.errors import Conflict, InvalidSubmission, NotFound
 from app.extensions import db
 from app.models import ProcessDefinition, ProcessInstance, User
 from app.services import transactions
+from app.services.design.diff_text import describe_diff
 from app.services.design.guard import require_designer
 from app.services.design.problems import Problem, bpmn
 from app.services.design.safe_xml import UnsafeXml, parse_bpmn_bytes
@@ -125,8 +127,19 @@ def version_detail(user: User, process_key: str, version: int) -> dict[str, Any]
     return {**_records(process_key, [definition])[0], "xml": definition.bundle[definition.source_path]}
 
 
+def _pair(process_key: str, a: int, b: int) -> tuple[ParsedProcess, ParsedProcess]:
+    """The parsed processes of versions `a` and `b` (404 when one is missing)."""
+    return process_of(definition_version(process_key, a)), process_of(definition_version(process_key, b))
+
+
 def diff(user: User, process_key: str, a: int, b: int) -> VersionDiff:
     """What version `b` adds, removes and changes compared with version `a` (SpiffWorkflow's spec diff)."""
     require_designer(user)
-    old, new = definition_version(process_key, a), definition_version(process_key, b)
-    return diff_versions(process_of(old), process_of(new))
+    return diff_versions(*_pair(process_key, a, b))
+
+
+def diff_in_words(user: User, process_key: str, a: int, b: int) -> dict[str, list[dict[str, Any]]]:
+    """The diff as the designer page lists it: each element labelled, each changed attribute as old → new."""
+    require_designer(user)
+    old, new = _pair(process_key, a, b)
+    return describe_diff(old, new, diff_versions(old, new))
