@@ -19,6 +19,7 @@ def test_processes_show_whether_their_policy_is_in_force(people: dict[str, Any])
     assert listed["nmg2025_annual_report"]["in_force"] is True
     lapsed = listed["nmg2020_establishment"]
     assert lapsed["in_force"] is False and lapsed["effective_to"] == "2025-08-26" and "nmg2025" in lapsed["note"]
+    assert "已由《内蒙古自治区技术创新中心建设运行管理办法（试行）》（nmg2025）取代" in lapsed["note"]  # named for the reader
 
 
 def test_a_configured_end_date_warns_and_records_but_does_not_refuse(app: Flask, client: Any) -> None:

@@ -43,15 +43,26 @@ def out_of_force(key: str, day: date) -> str | None:
         return _("《%(title)s》自 %(start)s 起施行，%(day)s 尚未生效", title=title, start=start.isoformat(),
                  day=day.isoformat())
     if isinstance(end, date) and day > end:
-        successor = rule.get("superseded_by")  # its key: the API's readers match on it
+        successor = _successor(rule.get("superseded_by"))
         if rule.get("effective_to_configured"):
-            return _("《%(title)s》的有效期按配置至 %(end)s（文件本身未规定截止日期），已由 %(successor)s 取代",
+            return _("《%(title)s》的有效期按配置至 %(end)s（文件本身未规定截止日期），已由%(successor)s取代",
                      title=title, end=end.isoformat(), successor=successor or "—")
         if successor:
-            return _("《%(title)s》的有效期至 %(end)s，已由 %(successor)s 取代", title=title, end=end.isoformat(),
+            return _("《%(title)s》的有效期至 %(end)s，已由%(successor)s取代", title=title, end=end.isoformat(),
                      successor=successor)
         return _("《%(title)s》的有效期至 %(end)s（试行期已满）", title=title, end=end.isoformat())
     return None
+
+
+def _successor(key: Any) -> str | None:
+    """The policy that took over: its title for the reader, its key after it for the API's readers, who match on
+    it (《…管理办法（试行）》（nmg2025））."""
+    if not key:
+        return None
+    try:
+        return _("《%(title)s》（%(key)s）", title=policy_title(policy(str(key)), str(key)), key=str(key))
+    except NotFound:
+        return str(key)
 
 
 def establishment_refusal(key: str, day: date) -> str | None:
