@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -586,3 +587,12 @@ def test_the_error_summary_names_the_table_and_row_of_a_cell(app: Flask, staff: 
     assert refused.status_code == 422
     summary = refused.get_data(as_text=True).split('data-testid="form-errors"', 1)[1].split("</ul>", 1)[0]
     assert "理事会成员 第 2 行：姓名 为必填项" in summary, summary
+
+
+def test_the_center_page_tells_procedures_of_the_same_kind_apart(app: Flask, staff: dict[str, Any]) -> None:
+    set_clock(app, "2027-12-01T09:00:00+08:00")
+    start_annual_report(app, staff, year=2026)
+    start_annual_report(app, staff, year=2027)
+    html = page_of(logged_in(app, staff["supervisor"]), f"/centers/{staff['centers']['a']}")[1]
+    subjects = re.findall(r'data-testid="procedure-subject">([^<]+)<', html)
+    assert subjects == ["2027年度", "2026年度"], subjects
