@@ -7,6 +7,14 @@ const OURS_ZH = {
   'No Issues': '没有问题',
   '{errors} Errors, {warnings} Warnings': '{errors} 个错误，{warnings} 个警告',
   'Issues for child elements': '子元素的问题',
+  // the panel header's element types the dictionary lacks (matched case-insensitively below)
+  'Collaboration': '协作',
+  'Participant': '泳池',
+  'Process': '流程',
+  'Lane': '泳道',
+  'Message flow': '消息流',
+  'Text annotation': '文本注释',
+  'Group': '分组',
 };
 
 function dictionary() {

@@ -119,6 +119,10 @@ def test_designer_edits_lints_deploys_compares_and_migrates(
     panel = page.inner_text("#designer-properties")
     assert "通用" in panel and "名称" in panel and "General" not in panel, panel
     assert "没有问题" in page.inner_text(".bjsl-button") or "错误" in page.inner_text(".bjsl-button")
+    page.evaluate("() => window.ticDesigner.modeler.get('selection').select("
+                  "window.ticDesigner.modeler.get('elementRegistry').get('Lane_authority'))")
+    header = page.inner_text("#designer-properties .bio-properties-panel-header")
+    assert "泳道" in header and "LANE" not in header.upper(), header  # the element type in Chinese too
 
     page.click("[data-testid=designer-validate]")
     page.wait_for_selector('#designer-problems-title:has-text("通过")')
