@@ -11,6 +11,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from app.engine.runtime import EngineError, Workflow
+from app.errors import ProcessError
 from app.extensions import db
 from app.models import Event, HumanTask, Notification, ProcessInstance, Timer
 from app.services import transactions
@@ -53,13 +54,19 @@ def test_batches_fire_each_due_timer_once_and_never_early(app: Flask, people: di
         assert fired_events == 5
 
 
-def test_a_failing_instance_rolls_back_alone(app: Flask, people: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("failure", [
+    EngineError("probe_deadline", "injected failure"),  # the engine stops on an element
+    # a rule of the step's effects refuses it, as a center state change the policy has not (a second 建设期 ending)
+    ProcessError("中心不能由 已成立 变为 已成立：政策 xpcc 没有这样的状态变更"),
+])
+def test_a_failing_instance_rolls_back_alone(app: Flask, people: dict[str, Any], monkeypatch: pytest.MonkeyPatch,
+                                             failure: Exception) -> None:
     ids = _probes(app, people["centers"]["a"], [1, 2, 3])
     real = Workflow.fire_timers
 
-    def fail_for_the_second(self: Workflow, now: datetime) -> Any:  # fault injection: the engine stops on one
+    def fail_for_the_second(self: Workflow, now: datetime) -> Any:  # fault injection: the step fails on one
         if now < START + timedelta(hours=2, seconds=1) and now > START + timedelta(hours=1, seconds=1):
-            raise EngineError("probe_deadline", "injected failure")
+            raise failure
         return real(self, now)
 
     monkeypatch.setattr(Workflow, "fire_timers", fail_for_the_second)

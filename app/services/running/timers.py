@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app import clock
 from app.engine.runtime import EngineError
 from app.engine.views import WaitingTimer
+from app.errors import DomainError
 from app.extensions import db
 from app.models import Center, ProcessInstance, Timer
 from app.services import transactions
@@ -69,7 +70,7 @@ def fire_batch(now: datetime, size: int = BATCH, *, isolated: bool = False) -> t
     try:
         fired = sum(_fire_claimed(instance, due.get(instance.id, []), now, isolated=isolated)
                     for instance in instances)
-    except (EngineError, StaleDataError):  # only without savepoints: nothing of this batch is kept
+    except (EngineError, DomainError, StaleDataError):  # only without savepoints: nothing of this batch is kept
         transactions.rollback()
         return fire_batch(now, size, isolated=True)
     transactions.commit_and_expire()
@@ -141,7 +142,11 @@ def _fire_claimed(instance: ProcessInstance, claimed: list[tuple[str, datetime]]
         return 0
     except EngineError as err:
         savepoint.rollback()
-        _mark_error(instance.id, now, err)
+        _mark_error(instance.id, now, err.element_id, err.reason)
+        return 0
+    except DomainError as err:  # a rule of the step's effects refused it (a center state change it may not make)
+        savepoint.rollback()
+        _mark_error(instance.id, now, None, err.message)
         return 0
 
 
@@ -168,11 +173,11 @@ def _quarantine_unfired(instance: ProcessInstance, waiting: list[WaitingTimer], 
                       article=timer.article, payload={"due_at": timer.due_at.isoformat()})
 
 
-def _mark_error(instance_id: int, now: datetime, err: EngineError) -> None:
+def _mark_error(instance_id: int, now: datetime, element_id: str | None, reason: str) -> None:
     instance = db.session.get(ProcessInstance, instance_id, populate_existing=True)
     if instance is None:
         return
     instance.status = InstanceStatus.ERROR
-    instance.error = f"{err.element_id}: {err.reason}"
-    add_event(instance, now, "scheduler", "instance_error", element_id=err.element_id, payload={"reason": err.reason})
+    instance.error = f"{element_id}: {reason}" if element_id else reason
+    add_event(instance, now, "scheduler", "instance_error", element_id=element_id, payload={"reason": reason})
     db.session.flush()  # the batch commits
