@@ -65,6 +65,29 @@ def test_no_second_revocation_while_one_runs(app: Flask, people: dict[str, Any])
     assert again.status_code == 409 and "撤销程序已在进行中" in again.get_json()["message"]
 
 
+def test_no_second_establishment_while_one_runs_and_none_offered(app: Flask, people: dict[str, Any]) -> None:
+    """A second copy could not finish: once the first ends, the state it would move the center from is gone."""
+    from sqlalchemy import select
+
+    rewind_clock(app, "2026-03-01T09:00:00+08:00")
+    center_id = _center(people, "proposed")
+    sponsor = people["sponsor"]
+    first = sponsor.post("/api/v1/instances", json={"process_key": "nmg2025_establishment", "center_id": center_id})
+    assert first.status_code == 201, first.get_json()
+    again = sponsor.post("/api/v1/instances", json={"process_key": "nmg2025_establishment", "center_id": center_id})
+    assert again.status_code == 409 and "建设申报程序已在进行中" in again.get_json()["message"]
+    assert str(first.get_json()["id"]) in again.get_json()["message"]
+    with app.app_context():
+        from app.extensions import db
+        from app.models import Center, User
+        from app.services.centers.starts import startable
+
+        user = db.session.scalar(select(User).where(User.username == sponsor.username))
+        center = db.session.get(Center, center_id)
+        assert user is not None and center is not None
+        assert "nmg2025_establishment" not in [s.process_key for s in startable(user, center)]
+
+
 def test_revocation_ends_the_centers_other_procedures_and_empties_their_inboxes(
         app: Flask, people: dict[str, Any]) -> None:
     supervisor, authority, applicant = people["supervisor"], people["authority"], people["applicant"]

@@ -12,7 +12,7 @@ from app.services.centers import lifecycle, policies
 from app.services.infrastructure.definitions import process_for_definition
 from app.services.infrastructure.deploy import list_latest
 from app.services.people import access
-from app.services.running.starting import may_begin
+from app.services.running.starting import barring_instance, may_begin
 from app.vocabulary import Procedure, ProcessKey
 
 
@@ -46,6 +46,8 @@ def startable(user: User, center: Center) -> list[Startable]:
         except Conflict:
             continue
         if not may_begin(user.role, parsed.procedure, process_for_definition(definition.id)):
+            continue
+        if barring_instance(center.id, definition.key) is not None:  # one already runs: it must end first
             continue
         offered.append(Startable(definition.key, procedure_name(center.policy, parsed.procedure),
                                  rule.article if rule else ""))

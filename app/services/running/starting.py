@@ -26,6 +26,10 @@ from app.vocabulary import OPEN_STATUSES, OVERSIGHT_ROLES, InstanceStatus, Proce
 
 # started by the scheduler or by another procedure when they fall due; people with oversight may start them early
 SCHEDULED = (Procedure.ANNUAL_REPORT, Procedure.EVALUATION, Procedure.OPERATION_PLAN, Procedure.PREPARATION)
+# procedures whose end moves the center's state run one at a time per center: a second copy could not finish (the
+# state it would move from is gone once the first ends); the others carry a business key (a year, a cycle) or, as a
+# major change, may run side by side (the texts do not forbid two changes at once)
+ONE_AT_A_TIME = frozenset({Procedure.ESTABLISHMENT, Procedure.PREPARATION, Procedure.REVOCATION})
 
 
 def first_lane(process: ParsedProcess) -> str | None:
@@ -102,8 +106,7 @@ def begin_instance(
     if refused and ProcessKey.parse(process_key).is_establishment:
         raise ProcessError(_("不能按该政策发起新的组建程序：%(reason)s", reason=refused), {"process_key": [refused]})
     lifecycle.require_start(center, process_key)
-    if ProcessKey.parse(process_key).procedure == Procedure.REVOCATION:
-        _require_no_running_revocation(center)
+    _require_none_running(center, process_key)
     initial = start_data.prepare(process_key, center, data, now)
     key = business_key(process_key, initial)
     if key is not None and db.session.scalar(select(ProcessInstance.id).where(ProcessInstance.business_key == key)):
@@ -135,11 +138,21 @@ def begin_instance(
     return instance
 
 
-def _require_no_running_revocation(center: Center) -> None:
-    running = db.session.scalar(
-        select(ProcessInstance.id).where(ProcessInstance.center_id == center.id,
-                                         ProcessInstance.process_key == str(ProcessKey(center.policy, Procedure.REVOCATION)),
+def barring_instance(center_id: int, process_key: str) -> int | None:
+    """The center's open instance of `process_key` that bars starting another (ONE_AT_A_TIME), or None."""
+    if ProcessKey.parse(process_key).procedure not in ONE_AT_A_TIME:
+        return None
+    return db.session.scalar(
+        select(ProcessInstance.id).where(ProcessInstance.center_id == center_id,
+                                         ProcessInstance.process_key == process_key,
                                          ProcessInstance.status.in_(OPEN_STATUSES)).limit(1)
     )
+
+
+def _require_none_running(center: Center, process_key: str) -> None:
+    """Conflict when the center already has an open instance of `process_key` (one of ONE_AT_A_TIME)."""
+    running = barring_instance(center.id, process_key)
     if running is not None:
-        raise Conflict(_("中心“%(center)s”的撤销程序已在进行中（流程实例 %(id)s）", center=center.name, id=running))
+        parsed = ProcessKey.parse(process_key)
+        raise Conflict(_("中心“%(center)s”的%(procedure)s程序已在进行中（流程实例 %(id)s），同一时间只能有一个",
+                         center=center.name, procedure=procedure_name(parsed.policy, parsed.procedure), id=running))
