@@ -52,14 +52,19 @@ def now() -> datetime:
     return state.now
 
 
-def set_simulated(moment: datetime) -> datetime:
-    """Move the simulated clock to `moment` (never backwards); the caller commits."""
+def require_forward(moment: datetime) -> None:
+    """Refuse (InvalidSubmission) a simulated clock move to `moment`: not simulated, naive, or backwards."""
     _require_simulated()
     _require_aware(moment)
     current = now()
     if moment < current:
         raise InvalidSubmission(_("模拟时钟不能倒退"),
                                 {"now": [_("不能早于当前模拟时间 %(now)s", now=current.isoformat())]})
+
+
+def set_simulated(moment: datetime) -> datetime:
+    """Move the simulated clock to `moment` (never backwards); the caller commits."""
+    require_forward(moment)
     state = db.session.get(ClockState, 1)
     assert state is not None
     state.now = moment.astimezone(UTC)

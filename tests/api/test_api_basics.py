@@ -106,6 +106,21 @@ def test_clock_advance_and_validation(people: dict[str, Any]) -> None:
     assert people["admin"].post("/api/v1/clock", json={"advance": "PT1H"}).status_code == 200
 
 
+def test_a_long_move_passes_through_the_years_between_and_a_typo_moves_nothing(
+        app: Flask, people: dict[str, Any]) -> None:
+    supervisor = people["supervisor"]
+    with app.app_context():
+        set_stored_clock(datetime(2026, 11, 1, 1, 0, tzinfo=UTC))  # before the 2026 report's start window
+    refused = supervisor.post("/api/v1/clock", json={"advance": "P1000Y"})
+    assert refused.status_code == 422 and "最多前进 20 年" in refused.get_json()["errors"]["advance"][0]
+    assert supervisor.get("/api/v1/clock").get_json()["now"].startswith("2026-11-01")  # nothing moved
+    moved = supervisor.post("/api/v1/clock", json={"advance": "P2Y"})  # to 2028-11-01, in one call
+    assert moved.status_code == 200, moved.get_json()
+    listed = supervisor.get(f"/api/v1/instances?center_id={people['centers']['a']}").get_json()
+    years = sorted(i["data"]["report_year"] for i in listed if i["process_key"] == "nmg2025_annual_report")
+    assert years == [2026, 2027]  # the 2026 report was not skipped: its window opened on the way
+
+
 def test_system_clock_cannot_be_moved(database_url: str, people: dict[str, Any], app: Flask) -> None:
     app.config["TIC_CLOCK"] = "system"
     response = people["supervisor"].post("/api/v1/clock", json={"advance": "P1D"})

@@ -23,8 +23,7 @@ from sqlalchemy import func, select
 from app import clock
 from app.errors import DomainError
 from app.extensions import db
-from app.models import Center, HumanTask, Notification, ProcessInstance, Timer, User
-from app.services import transactions
+from app.models import Center, HumanTask, Notification, ProcessInstance, User
 from app.services.infrastructure.demo_data import FORM_DATA, DemoCenter, Step
 from app.services.infrastructure.files import Upload, new_file_id
 from app.services.infrastructure.notifications import mark_read
@@ -32,11 +31,9 @@ from app.services.running.instances import start_instance
 from app.services.tasks import actions
 from app.services.tasks.attachments import NewFile
 from app.services.time import deadlines
-from app.services.time.tick import run_tick
-from app.vocabulary import OPEN_STATUSES, REPORTING_STATUSES, TaskState, TimerState, business_key
+from app.services.time.tick import advance_to
+from app.vocabulary import OPEN_STATUSES, REPORTING_STATUSES, TaskState, business_key
 
-# the scheduler's recurring starts are run this often (timers fire at their own moments)
-TICKS = timedelta(days=14)
 # a report is submitted this long before it is due: after its start (60 days before, by the next tick at the
 # latest), and reviewed (a day a step) before its reminder (30 days before)
 REPORT_SUBMITTED_BEFORE_DUE = timedelta(days=40)
@@ -76,9 +73,9 @@ def at(day: date, hour: int = 9) -> datetime:
 def live(centers: list[tuple[Center, DemoCenter]], today: datetime) -> None:
     """Live the scenes of `centers` up to `today` (the clock stands at the first approval), then reach `today`."""
     for scene in sorted(_scenes(centers, today), key=lambda s: (s.at, s.center.id)):
-        _advance(scene.at)
+        advance_to(scene.at)
         _play(scene)
-    _advance(today)
+    advance_to(today)
     _read_what_was_acted_on()
 
 
@@ -113,20 +110,6 @@ def _scenes(centers: list[tuple[Center, DemoCenter]], today: datetime) -> Iterat
                 yield Scene(submitted, center, Step(submitted.date(), "annual_report"), report_year=year)
 
 
-def _advance(target: datetime, *, tick_at_target: bool = True) -> None:
-    """Move the clock to `target` as time passes: every timer fires at its moment, the recurring starts every
-    `TICKS` (and at `target`, unless told not to: the next tick starts what came due meanwhile)."""
-    while (now := clock.now()) < target:
-        following = db.session.scalar(select(func.min(Timer.due_at)).where(
-            Timer.state == TimerState.WAITING, Timer.due_at > now))
-        timer_due = following is not None and following + timedelta(seconds=1) <= min(target, now + TICKS)
-        moment = min(target, now + TICKS, *([following + timedelta(seconds=1)] if following else []))
-        clock.set_simulated(moment)
-        transactions.commit_and_expire()
-        if timer_due or moment < target or tick_at_target:
-            run_tick()
-
-
 def _play(scene: Scene) -> None:
     """Start or take up the scene's procedure and complete its ready tasks up to the step's `until`."""
     step, center = scene.step, scene.center
@@ -139,7 +122,7 @@ def _play(scene: Scene) -> None:
     while (task := _next_task(instance.id)) is not None and task.element_id != step.until:
         data, uploads = _form(center, task, step)
         actions.complete(_person(center, str(task.lane), task.organisation_id), task.id, data, new_files=uploads)
-        _advance(clock.now() + timedelta(days=1), tick_at_target=False)
+        advance_to(clock.now() + timedelta(days=1), tick_at_target=False)
     if step.until is not None and (task is None or task.element_id != step.until):
         raise DomainError(_("演示中心 %(name)s 的 %(key)s 未停在 %(until)s", name=center.name, key=key, until=step.until))
 
