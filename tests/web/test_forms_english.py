@@ -181,3 +181,28 @@ def test_data_no_form_declares_is_labelled_as_the_profile_is(app: Flask) -> None
             html = render_template_string(template, data=data)
         assert all(f"<th>{w}</th>" in html for w in words), html
         assert "<th>field</th>" not in html and "<th>operation_plan</th>" not in html and "{&#39;" not in html
+
+
+@pytest.mark.parametrize("form", ["national/change_request.json", "national/field_selection.json",
+                                  "national/comprehensive_deliberation.json"])
+def test_the_national_naming_part_is_only_the_xx_of_article_32(app: Flask, form: str) -> None:
+    """第三十二条 names a field center 国家××技术创新中心: a ×× with those words doubles them in the name."""
+    from app.errors import InvalidSubmission
+    from app.services.infrastructure.forms import validate_submission
+
+    def errors_of(zh: str, en: str, language: str = "zh") -> dict[str, list[str]]:
+        with app.test_request_context(headers={"Accept-Language": language}):
+            app.preprocess_request()
+            try:
+                validate_submission(form, {"naming_part": zh, "naming_part_en": en})
+            except InvalidSubmission as refused:
+                return {k: v for k, v in (refused.errors or {}).items() if k.startswith("naming_part")}
+            return {}
+
+    assert errors_of("先进材料", "Advanced Materials") == {}
+    doubled = errors_of("国家先进材料技术创新中心", "National Center of Technology Innovation for Advanced Materials")
+    assert "第三十二条" in doubled["naming_part"][0] and "名称中的“××”（中文）" in doubled["naming_part"][0]
+    assert "第三十二条" in doubled["naming_part_en"][0]
+    english = errors_of("国家先进材料", "national advanced materials", "en")
+    assert english["naming_part"][0].startswith("The “××” of the name (Chinese): enter only")
+    assert "Article 32" in english["naming_part_en"][0]

@@ -122,6 +122,15 @@ def _nearest_title(schema: dict[str, Any], path: list[Any]) -> str:
     return title
 
 
+def _pattern_message(prop: Any, title: str) -> str:
+    """What a field's `pattern` asks, in the form's own words (`x-pattern-message`, `-en` in English) after its
+    label; a generic message when the form says nothing."""
+    said = prop.get("x-pattern-message-en" if english() else "x-pattern-message") if isinstance(prop, dict) else None
+    if not said:
+        return _("%(title)s 的格式无效", title=title)
+    return f"{title}: {said}" if english() else f"{title}：{said}"
+
+
 def _describe(error: ValidationError, schema: dict[str, Any]) -> tuple[str, str]:
     path = ".".join(str(p) for p in error.absolute_path)
     kind = error.validator
@@ -154,6 +163,6 @@ def _describe(error: ValidationError, schema: dict[str, Any]) -> tuple[str, str]
         "format": _("%(title)s 的格式无效（%(format)s）", title=title, format=error.validator_value),
         "minItems": _("%(title)s 至少需要 %(limit)s 项", title=title, limit=error.validator_value),
         "maxItems": _("%(title)s 最多 %(limit)s 项", title=title, limit=error.validator_value),
-        "pattern": _("%(title)s 的格式无效", title=title),
+        "pattern": _pattern_message(error.schema, title),
     }
     return field, messages.get(str(kind), _("%(title)s 无效：%(detail)s", title=title, detail=error.message))
