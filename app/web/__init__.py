@@ -37,7 +37,7 @@ from app.services.centers.profile_keys import SYSTEM_PROFILE
 from app.services.infrastructure.forms import TEXT_MAX
 from app.services.monitoring import event_text
 from app.vocabulary import OVERSIGHT_ROLES, ProcessKey
-from app.web.check_text import check_messages, check_reason
+from app.web.check_text import check_messages, check_reason, data_path_label
 from app.web.form_decoding import input_name
 
 # modules under app/web that define a blueprint named `bp`, registered in this order
@@ -68,6 +68,7 @@ def init_web(app: Flask) -> None:
         process_label=event_text.process_label, article=article_label, check_reason=check_reason, subject=subject,
     )
     app.jinja_env.globals["check_messages"] = check_messages
+    app.jinja_env.globals["data_path_label"] = data_path_label
     app.jinja_env.globals["text_max"] = TEXT_MAX
     app.jinja_env.globals["actor_names"] = event_text.actor_names
     app.jinja_env.globals["people_names"] = event_text.people_names

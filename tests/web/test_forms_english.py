@@ -206,3 +206,23 @@ def test_the_national_naming_part_is_only_the_xx_of_article_32(app: Flask, form:
     english = errors_of("国家先进材料", "national advanced materials", "en")
     assert english["naming_part"][0].startswith("The “××” of the name (Chinese): enter only")
     assert "Article 32" in english["naming_part_en"][0]
+
+
+def test_a_missing_data_path_is_named_by_the_labels_of_its_forms(app: Flask) -> None:
+    """A check's `missing` paths (xpcc 第十一条's 申报前3年度 rows, jinzhong's committee) in the reader's words."""
+    from app.services.infrastructure.forms import form_schema
+    from app.web.check_text import data_path_label
+
+    for language in ("zh", "en"):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            app.preprocess_request()
+            xpcc = form_schema("xpcc/application.json")
+            jinzhong = form_schema("jinzhong/application.json")
+            financials = data_path_label("lead_financials[year=2023]", [None, xpcc])
+            committee = data_path_label("expert_committee.members", [jinzhong])
+            unknown = data_path_label("no_such_key", [xpcc])
+        assert financials.endswith("（2023）") and "lead_financials" not in financials, financials
+        assert " · " in committee and "expert_committee" not in committee and "members" not in committee, committee
+        assert unknown == "no_such_key"  # nothing labels it: shown as it is
+        if language == "en":
+            assert not CJK.search(committee.replace("（", "").replace("）", "")), committee
