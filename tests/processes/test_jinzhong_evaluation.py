@@ -110,6 +110,28 @@ def test_basic_pass_not_rectified_when_the_year_ends_is_revoked(people: dict[str
     every_step_cites_an_article(supervisor, evaluation)
 
 
+def test_an_unfinished_rectification_before_the_year_ends_goes_on_rectifying(
+        people: dict[str, Any], evaluation: int) -> None:
+    """第二十二条 "限期1年进行整改……未完成整改的，撤销": found unfinished before the year is out, the center keeps its
+    year; once the year has ended, the check must conclude."""
+    supervisor, center_id = people["supervisor"], people["centers"]["a"]
+    grade(people, evaluation, "基本合格")
+    set_clock(supervisor, "2030-03-01T09:00:00+08:00")
+    act(people["applicant"], evaluation, "submit_rectification_report", {"report": "部分整改事项已完成。"})
+    act(people["authority"], evaluation, "check_rectification", {"rectification": "continue", "opinion": "尚有两项未完成。"})
+    assert center(supervisor, center_id)["status"] == "rectifying"  # not revoked before its year is out
+    assert ready(supervisor, evaluation) == ["submit_rectification_report"]
+    [period] = [t for t in instance(supervisor, evaluation)["timers"] if t["element_id"] == "timer_rectification_end"]
+    assert period["due_at"].startswith("2030-06-02T15:59:59")  # the same year's end, not a new year
+    set_clock(supervisor, "2030-06-03T09:00:00+08:00")  # the year ends without a second report
+    assert ready(supervisor, evaluation) == ["check_rectification"]
+    act(people["authority"], evaluation, "check_rectification", {"rectification": "continue", "opinion": "再给时间。"})
+    assert ready(supervisor, evaluation) == ["check_rectification"]  # after the year only a conclusion can follow
+    act(people["authority"], evaluation, "check_rectification", {"rectification": "not_completed", "opinion": "未整改。"})
+    assert center(supervisor, center_id)["status"] == "revoked"
+    every_step_cites_an_article(supervisor, evaluation)
+
+
 def test_a_rectifying_center_is_not_evaluated_again_until_it_has_rectified(app: Flask, people: dict[str, Any],
                                                                           evaluation: int) -> None:
     grade(people, evaluation, "基本合格")
