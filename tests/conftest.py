@@ -67,6 +67,20 @@ def postgres_url() -> Iterator[str]:
     admin.dispose()
 
 
+def drop_designer_deploys(app: Flask, database_url: str) -> None:
+    """After a test that deployed versions as a designer: on PostgreSQL definitions survive truncation, so empty the
+    tables and drop the versions a person deployed (the repository's stay)."""
+    if not database_url.startswith("postgresql"):
+        return
+    with app.app_context():
+        db.session.remove()
+    _truncate_all(database_url)
+    engine = sa.create_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM process_definition WHERE deployed_by IS NOT NULL"))
+    engine.dispose()
+
+
 def _truncate_all(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as conn:

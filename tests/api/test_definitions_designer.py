@@ -11,7 +11,7 @@ from flask import Flask
 
 from app.extensions import db
 from app.services.people.users import create_user
-from tests.conftest import Actor, _truncate_all
+from tests.conftest import Actor, drop_designer_deploys
 from tests.processes.support import act, events, instance, ready_elements, rewind_clock, start, start_and_submit
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,14 +38,7 @@ def designer(app: Flask, people: dict[str, Any], database_url: str) -> Iterator[
     people["jinzhong_designer"] = Actor(client, foreign, "jinzhong_designer", "designer")
     rewind_clock(app, "2027-03-01T09:00:00+08:00")
     yield Actor(client, token, "nmg2025_designer", "designer")
-    if database_url.startswith("postgresql"):  # definitions survive truncation there: drop the versions deployed here
-        with app.app_context():
-            db.session.remove()
-        _truncate_all(database_url)
-        engine = sa.create_engine(database_url)
-        with engine.begin() as conn:
-            conn.execute(sa.text("DELETE FROM process_definition WHERE deployed_by IS NOT NULL"))
-        engine.dispose()
+    drop_designer_deploys(app, database_url)
 
 
 def validate(actor: Actor, xml: str | bytes, content_type: str = "application/xml") -> Any:

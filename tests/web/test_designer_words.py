@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -20,7 +19,7 @@ from app.extensions import db
 from app.models import User
 from app.services.design.diff_text import ATTRIBUTE_LABELS
 from app.services.infrastructure.deploy import list_latest, process_of
-from tests.conftest import _truncate_all
+from tests.conftest import drop_designer_deploys
 from tests.web.conftest import WebUser, create_web_user, logged_in, set_clock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,14 +52,7 @@ def designer(app: Flask, database_url: str) -> Iterator[WebUser]:
         db.session.commit()
     set_clock(app, "2026-12-03T15:03:49+08:00")
     yield user
-    if database_url.startswith("postgresql"):  # definitions survive truncation there: drop the versions deployed here
-        with app.app_context():
-            db.session.remove()
-        _truncate_all(database_url)
-        engine = sa.create_engine(database_url)
-        with engine.begin() as conn:
-            conn.execute(sa.text("DELETE FROM process_definition WHERE deployed_by IS NOT NULL"))
-        engine.dispose()
+    drop_designer_deploys(app, database_url)
 
 
 def _csrf(client: FlaskClient) -> str:
