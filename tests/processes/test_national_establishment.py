@@ -233,7 +233,8 @@ def test_establishment_starts_only_for_a_proposed_center(people: dict[str, Any])
     assert response.status_code == 409 and "第十一条" in response.get_json()["message"]
 
 
-def test_an_intention_outside_the_years_priority_fields_is_flagged_for_the_sponsor(people: dict[str, Any]) -> None:
+def test_an_intention_outside_the_years_priority_fields_is_flagged_for_the_sponsor(
+        app: Flask, people: dict[str, Any]) -> None:
     """第十六条1: 科技部按年度提出优先布局的领域安排 — the text does not refuse another field: the sponsor sees a warning."""
     supervisor = people["supervisor"]
     inst = start(people["authority"], "national_establishment", create_center(people, "field"))["id"]
@@ -242,3 +243,16 @@ def test_an_intention_outside_the_years_priority_fields_is_flagged_for_the_spons
     [warning] = [e for e in events(supervisor, inst) if e["kind"] == "warning"]
     assert warning["article"] == "第十六条1" and "先进储能" in warning["payload"]["message"]
     assert ready(supervisor, inst) == ["sponsor_intention_review"]
+    with app.app_context():  # the sponsor deciding sees it on the task page
+        from sqlalchemy import select
+
+        from app.extensions import db
+        from app.models import HumanTask, User
+        from app.services.tasks.view import task_view
+
+        sponsor = db.session.scalar(select(User).where(User.username == people["sponsor"].username))
+        task_id = db.session.scalar(select(HumanTask.id).where(
+            HumanTask.instance_id == inst, HumanTask.element_id == "sponsor_intention_review"))
+        assert sponsor is not None and task_id is not None
+        [shown] = task_view(sponsor, task_id).warnings
+    assert shown["article"] == "第十六条1" and "先进储能" in shown["message"]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -59,6 +59,9 @@ class TaskView:
     files: dict[str, StoredFile]
     has_draft: bool
     due: DueState | None = None
+    # what an earlier step flagged for a person to weigh (`record_warning` results, e.g. national 第十六条1: a field
+    # outside the year's priority fields), each {message, article}
+    warnings: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -116,8 +119,14 @@ def task_view(user: User, task_id: int) -> TaskView:
     return TaskView(
         task, instance, center, form, values, {k: visible[k] for k in CONTEXT_KEYS if k in visible}, visible,
         _checks(visible), submissions, file_store.files_by_id(ids), task.draft is not None,
-        due_state(task, clock.now()),
+        due_state(task, clock.now()), _warnings(visible),
     )
+
+
+def _warnings(data: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The warnings earlier steps recorded (`*_warning` variables holding a message), in the order recorded."""
+    return [{"message": str(v["message"]), "article": str(v.get("article") or "")}
+            for k, v in data.items() if k.endswith("_warning") and isinstance(v, dict) and v.get("message")]
 
 
 def _form_or_none(form_key: str | None) -> dict[str, Any] | None:
