@@ -97,13 +97,28 @@ def test_basic_pass_rectified_within_a_year_returns_to_the_cycle(people: dict[st
     every_step_cites_an_article(supervisor, evaluation)
 
 
-def test_basic_pass_not_rectified_when_the_year_ends_is_revoked(people: dict[str, Any], evaluation: int) -> None:
+def test_basic_pass_not_rectified_when_the_year_ends_is_revoked(app: Flask, people: dict[str, Any],
+                                                                evaluation: int) -> None:
     supervisor, center_id = people["supervisor"], people["centers"]["a"]
     grade(people, evaluation, "基本合格")
     set_clock(supervisor, "2030-06-02T23:59:00+08:00")
     assert ready(supervisor, evaluation) == ["submit_rectification_report"]  # never early
     set_clock(supervisor, "2030-06-03T09:00:00+08:00")
     assert ready(supervisor, evaluation) == ["check_rectification"]
+    with app.app_context():  # the check says that no report came
+        from sqlalchemy import select
+
+        from app.extensions import db
+        from app.models import HumanTask, User
+        from app.services.tasks.view import task_view
+
+        checker = db.session.scalar(select(User).where(User.username == people["authority"].username))
+        check = db.session.scalar(select(HumanTask.id).where(
+            HumanTask.instance_id == evaluation, HumanTask.element_id == "check_rectification"))
+        assert checker is not None and check is not None
+        [said] = task_view(checker, check).warnings
+    assert "2030-06-02" in said["message"] and "未（再）报送整改报告" in said["message"]
+    assert said["article"] == "第二十二条"
     act(people["authority"], evaluation, "check_rectification", {"rectification": "not_completed", "opinion": "未整改。"})
     assert center(supervisor, center_id)["status"] == "revoked"
     assert status_changes(supervisor, evaluation)[-1] == ("rectifying", "revoked", "第二十二条")
