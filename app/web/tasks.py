@@ -1,6 +1,7 @@
 """The task page: the task's form in full, instructions and article, checks, earlier submissions; draft, complete."""
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,7 +16,7 @@ from app.services.tasks.attachments import NewFile
 from app.services.tasks.view import task_view
 from app.vocabulary import TaskState
 from app.web.auth import current_staff, login_required
-from app.web.form_decoding import PAGE_CONTROLS, decode_submission
+from app.web.form_decoding import PAGE_CONTROLS, decode_submission, input_name
 
 bp = Blueprint("task_pages", __name__)
 
@@ -59,7 +60,7 @@ def submit(task_id: int) -> Any:
         else:
             task = actions.save_draft(user, task_id, data, new_files)
     except InvalidSubmission as err:
-        typed = _without_files(data, {n.file_id for n in new_files})
+        typed = _as_typed(_without_files(data, {n.file_id for n in new_files}), fields)
         return render_task(task_id, errors=_messages(err), status=422, values=typed, alert=_unsaved(new_files))
     except Conflict as err:
         return render_task(task_id, alert=err.message, status=409)
@@ -84,6 +85,19 @@ def _without_files(value: Any, unstored: set[str]) -> Any:
     if isinstance(value, list):
         return [_without_files(v, unstored) for v in value
                 if not (isinstance(v, dict) and v.get("file_id") in unstored)]
+    return value
+
+
+def _as_typed(value: Any, fields: Mapping[str, list[str]], path: str = "") -> Any:
+    """The decoded data with each number that is not finite (`1e400` reads as infinity) back as the text typed:
+    the page shows what was typed beside its message, not `inf`."""
+    if isinstance(value, dict):
+        return {k: _as_typed(v, fields, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_typed(v, fields, f"{path}.{i}") for i, v in enumerate(value)]
+    if isinstance(value, float) and not math.isfinite(value):
+        typed = fields.get(input_name(path)) or []
+        return typed[0] if typed else value
     return value
 
 

@@ -94,6 +94,7 @@ def test_non_finite_and_over_long_numbers_are_422_on_the_web_form(
             form = {**GOOD_REPORT, field: value, "action": action, "csrf_token": token}
             response = client.post(f"/tasks/{task_id}", data=form)
             assert response.status_code == 422, (field, action, value, response.status_code)
+            assert f'name="{field}" value="{value}"' in response.get_data(as_text=True)  # as typed, never inf
     _untouched(app, task_id)
 
 
