@@ -74,7 +74,8 @@ def details(event: Event) -> str:
             parts.append(_("%(label)s：%(value)s", label=_("意见"), value=payload[key]))
     if payload.get("cause") == "center_revoked" and payload.get("revoked_by_instance"):
         # the stored reason keeps the authority's language; the page speaks the reader's (the article has its column)
-        parts.append(_("原因：中心已撤销（撤销程序为流程实例 %(id)s），本程序随之终止", id=payload["revoked_by_instance"]))
+        # the revoking instance may be a revocation or an evaluation that revokes (jinzhong 第二十二条)
+        parts.append(_("原因：中心已撤销（流程实例 %(id)s），本程序随之终止", id=payload["revoked_by_instance"]))
     elif payload.get("reason"):
         parts.append(_("原因：%(reason)s", reason=payload["reason"]))
     if payload.get("message"):
