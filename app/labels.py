@@ -13,6 +13,18 @@ ROLE_LABELS = {
     "expert": _l("专家"), "evaluator": _l("评估机构"), "supervisor": _l("监督人员"), "designer": _l("流程设计"),
     "admin": _l("管理员"),
 }
+# where a policy's text names a role differently: jinzhong 第五条 calls the county S&T department (the role that
+# reviews and recommends) 主管部门, and 晋中市科学技术局 decides
+POLICY_ROLE_LABELS = {("jinzhong", "sponsor"): _l("主管部门（县级科技管理部门）"),
+                      ("jinzhong", "authority"): _l("晋中市科学技术局")}
+
+
+def role_name(role: str | None, policy: str | None = None) -> str:
+    """A role in the user's language, as `policy` calls it when given (the role key when unknown)."""
+    label = POLICY_ROLE_LABELS.get((policy or "", role or "")) or ROLE_LABELS.get(role or "")
+    return str(label) if label is not None else (role or "")
+
+
 STATUS_LABELS = {
     "proposed": _l("拟建"), "cultivating": _l("培育"), "approved_for_preparation": _l("批准筹建"),
     "under_construction": _l("建设中"), "established": _l("已成立"), "rectifying": _l("整改中"),

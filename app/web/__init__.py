@@ -27,10 +27,10 @@ from app.labels import (
     CATEGORY_LABELS,
     POLICY_LABELS,
     PROCEDURE_LABELS,
-    ROLE_LABELS,
     RULE_TITLES,
     STATUS_LABELS,
     procedure_name,
+    role_name,
     subject,
 )
 from app.services.centers.profile_keys import SYSTEM_PROFILE
@@ -99,9 +99,9 @@ def local_date(value: datetime | date | None) -> str:
     return value.isoformat()
 
 
-def role_label(role: str | None) -> str:
-    """A role key in the user's language."""
-    return str(ROLE_LABELS.get(role or "", role or ""))
+def role_label(role: str | None, policy: str | None = None) -> str:
+    """A role key in the user's language, as the policy's text calls it when the policy is given."""
+    return role_name(role, policy)
 
 
 def status_label(status: str | None) -> str:

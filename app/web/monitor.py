@@ -14,13 +14,13 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.errors import Conflict, InvalidSubmission
 from app.i18n import lazy_text as _l
-from app.labels import ROLE_LABELS, subject
+from app.labels import role_name, subject
 from app.services.monitoring import event_text, overdue
 from app.services.monitoring import instance_board as monitoring
 from app.services.monitoring.element_names import element_names, states_by_name
 from app.services.monitoring.exports import XLSX_MIME
 from app.services.running import instance_admin
-from app.vocabulary import LANE_ROLES
+from app.vocabulary import LANE_ROLES, ProcessKey
 from app.web import form_messages
 from app.web.auth import current_staff, login_required
 from app.web.diagram_names import localised_bpmn
@@ -125,10 +125,11 @@ def _instance_page(instance_id: int, forms: dict[str, ActionForm] | None = None,
         if action not in forms:
             forms[action] = ActionForm(formdata=None)
         forms[action].version.data = str(detail.instance.version)
-    lanes = {role: str(ROLE_LABELS[role]) for role in LANE_ROLES}
+    policy = ProcessKey.parse(detail.instance.process_key).policy
+    lanes = {role: role_name(role, policy) for role in LANE_ROLES}
     diagram = {**detail.diagram_data(), "labels": {"due": _("到期"), "lanes": lanes},
                "xml": localised_bpmn(detail.bpmn_xml)}
-    return render_template("monitor/instance.html", detail=detail, forms=forms, actions=ACTIONS, error=error,
+    return render_template("monitor/instance.html", detail=detail, forms=forms, actions=ACTIONS, error=error, policy=policy,
                            states=states_by_name(detail.element_states, element_names(detail.bpmn_xml)),
                            subject=subject(detail.instance.business_key), diagram=diagram), status
 

@@ -596,3 +596,17 @@ def test_the_center_page_tells_procedures_of_the_same_kind_apart(app: Flask, sta
     html = page_of(logged_in(app, staff["supervisor"]), f"/centers/{staff['centers']['a']}")[1]
     subjects = re.findall(r'data-testid="procedure-subject">([^<]+)<', html)
     assert subjects == ["2027年度", "2026年度"], subjects
+
+
+def test_jinzhong_pages_name_its_roles_as_its_text_does(app: Flask) -> None:
+    """jinzhong 第五条: the county S&T department is the 主管部门; 晋中市科学技术局 decides (not "推荐单位"/"主管部门")."""
+    from tests.web.test_browser_escalation import seeded
+
+    people = seeded(app, "jinzhong")
+    county = logged_in(app, people["sponsor"])
+    center = page_of(county, f"/centers/{people['centers']['a']}")[1]
+    assert "<th>主管部门（县级科技管理部门）</th>" in center and "<th>晋中市科学技术局</th>" in center
+    assert "推荐单位" not in center
+    assert '<span class="role-badge">主管部门（县级科技管理部门）</span>' in center
+    nmg = page_of(logged_in(app, seeded(app, "nmg2025")["sponsor"]), "/")[1]
+    assert '<span class="role-badge">推荐单位</span>' in nmg  # the other policies keep the common words
