@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from app.errors import DomainError, InvalidSubmission
 from app.http.headers import CSP
 from app.services.design import definitions, drafts, migration
+from app.services.design.diff_text import differ_words
 from app.services.design.guard import DESIGN_ROLES
 from app.services.design.palette import palette
 from app.services.infrastructure import forms
@@ -64,31 +65,8 @@ def _texts() -> dict[str, str]:
         "lint_timer_quotes": _("定时器表达式是 Python 表达式：字面值须加引号，例如 %(quoted)s"),
         "lint_reserved_id": _("元素 id 与引擎内部保留名冲突（Start/End/Root）"),
         "lint_id": _("元素 id 只能由英文字母、数字和下划线组成"),
-        **_diff_texts(),
+        **differ_words(),
     }
-
-
-def _diff_texts() -> dict[str, str]:
-    """The words of the comparison's list for what bpmn-js-differ finds besides SpiffWorkflow's diff (flows, lanes,
-    pools): a label per BPMN property (`attr_<property>`) and element type (`type_<type>`), never the key itself."""
-    attributes = {
-        "name": _("名称"), "conditionExpression": _("条件"), "sourceRef": _("起点"), "targetRef": _("终点"),
-        "flowNodeRef": _("泳道中的节点"), "incoming": _("流入连线"), "outgoing": _("流出连线"),
-        "documentation": _("说明文档"), "extensionElements": _("扩展属性"), "default": _("默认分支"),
-        "attachedToRef": _("所附任务"), "cancelActivity": _("中断所附任务"), "eventDefinitions": _("事件定义"),
-        "script": _("脚本"), "isExecutable": _("可执行"), "laneSets": _("泳道"), "childLaneSet": _("下级泳道"),
-        "flowElements": _("流程元素"), "processRef": _("流程"), "calledElement": _("调用的流程"),
-        "$type": _("元素类型"), "other": _("其他属性"),
-    }
-    types = {
-        "SequenceFlow": _("连线"), "MessageFlow": _("消息流"), "Lane": _("泳道"), "Participant": _("泳池"),
-        "Collaboration": _("协作"), "Process": _("流程"), "DataInputAssociation": _("数据输入关联"),
-        "DataOutputAssociation": _("数据输出关联"), "other": _("元素"),
-    }
-    return {"element_label": _("%(name)s（%(id)s）"), "attr_changed": _("%(label)s已修改"),
-            "attr_values": _("%(label)s：%(old)s → %(new)s"), "yes": _("是"), "no": _("否"),
-            **{f"attr_{key}": label for key, label in attributes.items()},
-            **{f"type_{key}": label for key, label in types.items()}}
 
 
 @bp.route("/designer")

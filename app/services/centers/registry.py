@@ -42,10 +42,9 @@ def create_center(
         errors["policy"] = [_("政策必须是 %(choices)s 之一", choices="、".join(POLICIES))]
     if status not in STATUSES:
         errors["status"] = [_("状态必须是 %(choices)s 之一", choices="、".join(STATUSES))]
-    first = (profile or {}).get(REPORTS_ON_RECORD_FROM)
-    if first is not None and (isinstance(first, bool) or not isinstance(first, int)
-                              or not 1990 <= first <= clock.now().year + 1):
-        errors[REPORTS_ON_RECORD_FROM] = [_("起始年度须为 1990 至 %(last)s 之间的年份", last=clock.now().year + 1)]
+    first, last = (profile or {}).get(REPORTS_ON_RECORD_FROM), clock.now().astimezone(clock.CHINA).year + 1
+    if first is not None and (isinstance(first, bool) or not isinstance(first, int) or not 1990 <= first <= last):
+        errors[REPORTS_ON_RECORD_FROM] = [_("起始年度须为 1990 至 %(last)s 之间的年份", last=last)]
     for role, org_id in (organisations or {}).items():
         if role not in LANE_ROLES:
             errors.setdefault("organisations", []).append(_("未知角色：%(role)s", role=role))

@@ -273,3 +273,32 @@ def _parameters(a: dict[str, Any], b: dict[str, Any]) -> list[Change]:
     found = [_change(_("操作参数 %(name)s", name=name), value(a, name), value(b, name))
              for name in sorted(set(a) | set(b)) if a.get(name) != b.get(name)]
     return found or [_change(str(ATTRIBUTE_LABELS["operation_params"]))]
+
+
+# bpmn-js-differ's property names (what it finds besides SpiffWorkflow's diff: flows, lanes, pools) that are the same
+# attribute as a serialized spec's key: one label for both
+DIFFER_SAME_AS = {"name": "bpmn_name", "conditionExpression": "condition", "documentation": "documentation",
+                  "extensionElements": "extensions", "default": "default_task_spec",
+                  "cancelActivity": "cancel_activity", "eventDefinitions": "event_definitions", "script": "script",
+                  "calledElement": "spec", "$type": "typename"}
+DIFFER_ONLY = {
+    "sourceRef": _l("起点"), "targetRef": _l("终点"), "flowNodeRef": _l("泳道中的节点"), "incoming": _l("流入连线"),
+    "outgoing": _l("流出连线"), "attachedToRef": _l("所附任务"), "isExecutable": _l("可执行"), "laneSets": _l("泳道"),
+    "childLaneSet": _l("下级泳道"), "flowElements": _l("流程元素"), "processRef": _l("流程"),
+}
+DIFFER_TYPES = {
+    "SequenceFlow": _l("连线"), "MessageFlow": _l("消息流"), "Lane": _l("泳道"), "Participant": _l("泳池"),
+    "Collaboration": _l("协作"), "Process": _l("流程"), "DataInputAssociation": _l("数据输入关联"),
+    "DataOutputAssociation": _l("数据输出关联"), "other": _l("元素"),
+}
+
+
+def differ_words() -> dict[str, str]:
+    """The words the designer page's script uses for bpmn-js-differ's findings: a label per BPMN property
+    (`attr_<property>`) and element type (`type_<type>`), never the key itself, and the list's phrases."""
+    attributes = {**{key: ATTRIBUTE_LABELS[spec_key] for key, spec_key in DIFFER_SAME_AS.items()}, **DIFFER_ONLY,
+                  "other": OTHER_ATTRIBUTE}
+    return {"element_label": _("%(name)s（%(id)s）"), "attr_changed": _("%(label)s已修改"),
+            "attr_values": _("%(label)s：%(old)s → %(new)s"), "yes": _("是"), "no": _("否"),
+            **{f"attr_{key}": str(label) for key, label in attributes.items()},
+            **{f"type_{key}": str(label) for key, label in DIFFER_TYPES.items()}}

@@ -37,9 +37,8 @@ def move(user: User, *, advance: str | None = None, to: datetime | None = None) 
     now = clock.now()
     target = to if to is not None else now + clock.parse_duration(str(advance))
     if target - now > MAX_MOVE:
-        field = "advance" if advance is not None else "now"
-        raise InvalidSubmission(_("模拟时钟一次最多前进 %(years)s 年", years=MAX_MOVE_YEARS),
-                                {field: [_("模拟时钟一次最多前进 %(years)s 年", years=MAX_MOVE_YEARS)]})
+        too_far = _("模拟时钟一次最多前进 %(years)s 年", years=MAX_MOVE_YEARS)
+        raise InvalidSubmission(too_far, {"advance" if advance is not None else "now": [too_far]})
     clock.require_forward(target)
     # time passes as on a real scheduler: each timer fires at its moment and the recurring starts run between
     report = advance_to(target)
